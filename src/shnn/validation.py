@@ -1,0 +1,64 @@
+"""Input checks shared by the API and the command line; each raises a one-line ``ValueError``."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def check_states(x: object, dim: int, name: str = "x") -> np.ndarray:
+    """Return ``x`` as a float64 array of shape ``(n, dim)``; reject other shapes, NaN and inf."""
+    arr = np.asarray(x, dtype=np.float64)
+    if arr.ndim != 2 or arr.shape[1] != dim:
+        raise ValueError(f"{name} must have shape (n, {dim}), got {arr.shape}")
+    if arr.shape[0] < 1:
+        raise ValueError(f"{name} is empty (shape {arr.shape})")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or inf")
+    return arr
+
+
+def check_values(y: object, n: int, name: str) -> np.ndarray:
+    """Return ``y`` as a finite float64 vector of length ``n`` (accepts ``(n,)`` or ``(n, 1)``)."""
+    arr = np.asarray(y, dtype=np.float64)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},), got {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or inf")
+    return arr
+
+
+def check_positive_int(value: object, name: str, minimum: int = 1) -> int:
+    """Return ``value`` as an int ``>= minimum``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def check_finite_float(value: object, name: str, positive: bool = False) -> float:
+    """Return ``value`` as a finite float (optionally ``> 0``)."""
+    try:
+        out = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if not math.isfinite(out) or (positive and out <= 0):
+        kind = "a positive finite number" if positive else "a finite number"
+        raise ValueError(f"{name} must be {kind}, got {value!r}")
+    return out
+
+
+def check_interval(lims: Sequence[float], name: str) -> tuple[float, float]:
+    """Return ``(lo, hi)`` with finite ends and ``lo < hi``."""
+    try:
+        lo, hi = (float(v) for v in lims)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair LO,HI of numbers, got {lims!r}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise ValueError(f"{name} must have finite ends, got {lo!r},{hi!r}")
+    if lo >= hi:
+        raise ValueError(f"{name} is empty or inverted: lo={lo!r} >= hi={hi!r}")
+    return lo, hi
