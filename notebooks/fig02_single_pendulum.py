@@ -1,0 +1,139 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Figure 2 — single pendulum: errors and training times vs network width
+#
+# Reproduces the paper's single-pendulum figure (RESULTS §4): the relative $L^2$ test error
+# of the learned Hamiltonian against the hidden-layer width for the four sampling schemes
+# (ELM, U-SWIM, A-SWIM, SWIM) on the small domain $[-2\pi,2\pi]\times[-1,1]$ (a) and the
+# large domain $[-2\pi,2\pi]\times[-6,6]$ (b), and the fit times on the large domain (c).
+# Lines are means over repeats, bands span min to max; the paper's means are drawn faintly
+# dashed behind ours.
+#
+# The parameters below are the smoke scale, so the notebook runs on its own; the
+# pipeline (`snakemake`) injects the chosen preset.
+
+# %% tags=["parameters"]
+preset: str = "smoke"  # preset name, shown in the title
+config_path: str = "config/smoke.yaml"  # preset file holding the sweep settings
+runs_dir: str = "results/runs"  # folder of per-fit records (reused, resumable)
+small_csv: str = "results/smoke/sweeps/sp-small.csv"  # per-fit rows, small domain
+large_csv: str = "results/smoke/sweeps/sp-large.csv"  # per-fit rows, large domain
+paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables A.1-A.10
+out_stem: str = "results/smoke/figures/fig02_single_pendulum"  # output path without suffix
+compare_width: int = 1000  # width at which our means are compared with the paper's
+
+# %% [markdown]
+# Imports, and the repository root as working directory (so relative paths work both under
+# the pipeline and in `jupyter lab`).
+
+# %%
+import os
+from pathlib import Path
+
+root = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "Snakefile").exists())
+os.chdir(root)
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from shnn import aggregate, plotting
+from shnn.config import load
+from shnn.sweeps import read_csv, run_sweep, write_csv
+
+plotting.apply_style()
+
+# %% [markdown]
+# Load the per-fit records of both sweeps (computing any that are missing) and aggregate
+# them over repeats: mean, min and max of the test error and of the fit time per width and
+# method.
+
+# %%
+config = load(config_path)
+rows = []
+for sweep_id, csv_path in (("sp-small", small_csv), ("sp-large", large_csv)):
+    if not Path(csv_path).exists():
+        write_csv(run_sweep(sweep_id, config["sweeps"][sweep_id], runs_dir), csv_path)
+    rows += read_csv(csv_path)
+summary = aggregate.summarize(rows)
+paper = aggregate.load_paper(paper_csv)
+settings = config["sweeps"]["sp-small"]
+n_repeats = settings["repeats"]
+widths = sorted({r["value"] for r in summary})
+print(f"preset {preset}: {len(rows)} fits, widths {widths}, {n_repeats} repeats, "
+      f"N = {settings['train_size']} train / {settings['test_size']} test")
+
+# %% [markdown]
+# The figure: panels (a) and (b) are log10 errors, panel (c) the fit times on the large
+# domain (our machine; the paper's dashed times are from a 64-core node).
+
+# %%
+panels = [("sp-small", "err", r"(a) H errors, domain $[-2\pi,2\pi]\times[-1,1]$"),
+          ("sp-large", "err", r"(b) H errors, domain $[-2\pi,2\pi]\times[-6,6]$"),
+          ("sp-large", "time", r"(c) train times, domain $[-2\pi,2\pi]\times[-6,6]$")]
+fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), layout="constrained")
+for ax, (sweep_id, kind, title) in zip(axes, panels):
+    log10 = kind == "err"
+    for method in plotting.METHOD_ORDER:
+        x, mean = aggregate.series(summary, sweep_id, method, f"{kind}_mean")
+        _, lo = aggregate.series(summary, sweep_id, method, f"{kind}_min")
+        _, hi = aggregate.series(summary, sweep_id, method, f"{kind}_max")
+        px, pmean = aggregate.series(paper, sweep_id, method, f"{kind}_mean")
+        plotting.plot_paper_mean(ax, px, pmean, method, log10)
+        plotting.plot_band(ax, x, mean, lo, hi, method, log10)
+    plotting.finish_axes(ax, "Network width",
+                         plotting.ERROR_LABEL if log10 else plotting.TIME_LABEL, title)
+axes[0].legend(loc="upper right")
+fig.suptitle(f"Single pendulum (preset: {preset}, {n_repeats} repeats, "
+             f"N = {settings['train_size']}; dashed: paper, 10 repeats)")
+for suffix in ("pdf", "png"):
+    Path(out_stem).parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(f"{out_stem}.{suffix}")
+plt.show()
+
+# %% [markdown]
+# Write exactly the plotted numbers (our aggregated means, mins and maxes) to CSV.
+
+# %%
+aggregate.write_summary(summary, f"{out_stem}.csv", preset)
+print(f"wrote {out_stem}.pdf, {out_stem}.png, {out_stem}.csv")
+
+# %% [markdown]
+# Key numbers, rounded to one decimal of log10 so that they are robust to BLAS and thread
+# count (nbval checks this cell).
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for sweep_id in ("sp-small", "sp-large"):
+    for method in plotting.METHOD_ORDER:
+        x, mean = aggregate.series(summary, sweep_id, method, "err_mean")
+        print(sweep_id, f"{method:<6}", " ".join(f"{v:5.1f}" for v in np.log10(mean)))
+
+# %% [markdown]
+# Comparison with the paper at width 1000 (RESULTS §4.3, appendix A.1-A.2): our mean test
+# error over the preset's repeats against the paper's 10-repeat mean, and the ratio. The
+# digits at the 1e-10 level depend on the LAPACK build (METHOD §15.3); our times are on this
+# machine, the paper's on a 64-core node.
+
+# %%
+table = []
+for sweep_id in ("sp-small", "sp-large"):
+    table += aggregate.compare_with_paper(summary, paper, sweep_id, compare_width)
+if not table:
+    print(f"width {compare_width} is not part of preset {preset!r}: nothing to compare")
+for r in table:
+    print(f"{r['sweep']:<9} {r['method']:<6} ours {r['ours_err_mean']:.2e} "
+          f"({r['ours_repeats']} rep.)  paper {r['paper_err_mean']:.2e}  "
+          f"ratio {r['ratio']:6.2f}   time ours {r['ours_time_mean']:.2f} s, "
+          f"paper {r['paper_time_mean']:.2f} s")

@@ -1,0 +1,209 @@
+"""The Adam-trained HNN baseline: a one-hidden-layer tanh network fitted by backpropagation (METHOD §8)."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from shnn.systems import gradient_to_vector_field
+from shnn.validation import check_finite_float, check_positive_int, check_states
+
+logger = logging.getLogger(__name__)
+
+#: Rows per chunk when evaluating a fitted model, bounding memory to ``chunk x M`` floats.
+EVAL_CHUNK = 8192
+
+Params = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]
+
+
+def _state_dim(x: np.ndarray) -> int:
+    dim = np.asarray(x).shape[-1] if np.ndim(x) == 2 else -1
+    if dim < 2 or dim % 2:
+        raise ValueError(f"x must have shape (n, 2*dof), got {np.shape(x)}")
+    return dim
+
+
+def check_device(device: str) -> torch.device:
+    """Return ``device`` as a ``torch.device``: ``"cpu"``, or ``"cuda[:i]"`` if CUDA is present."""
+    try:
+        dev = torch.device(device)
+    except (TypeError, RuntimeError):
+        raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}") from None
+    if dev.type == "cpu":
+        return dev
+    if dev.type != "cuda":
+        raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
+    if not torch.cuda.is_available():
+        raise ValueError(f"device {device!r} requested but CUDA is not available")
+    return dev
+
+
+def init_parameters(dim: int, width: int, seed: int) -> Params:
+    """PyTorch's default ``nn.Linear`` init of ``Linear(dim, width)`` then ``Linear(width, 1)``.
+
+    Bit-identical to ``torch.manual_seed(seed)`` followed by creating the two float64 layers
+    (draw order: weight 1, bias 1, weight 2, bias 2; METHOD §8.2), but drawn from a private
+    ``torch.Generator`` so torch's global RNG is left untouched. Returns CPU float64 tensors
+    ``W: (width, dim)``, ``b: (width,)``, ``v: (1, width)``, ``b_out: (1,)``.
+    """
+    gen = torch.Generator().manual_seed(seed)
+    out = []
+    for fan_in, fan_out in ((dim, width), (width, 1)):
+        weight = torch.empty(fan_out, fan_in, dtype=torch.float64)
+        bias = torch.empty(fan_out, dtype=torch.float64)
+        # Mirrors torch.nn.Linear.reset_parameters.
+        torch.nn.init.kaiming_uniform_(weight, a=math.sqrt(5), generator=gen)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        torch.nn.init.uniform_(bias, -bound, bound, generator=gen)
+        out += [weight, bias]
+    return tuple(out)  # type: ignore[return-value]
+
+
+def batch_bounds(step: int, batch_size: int, n: int) -> tuple[int, int]:
+    """Rows ``[i0, i1)`` of step ``step``: ``i0 = (step*B) mod N``, truncated at N (METHOD §8.5)."""
+    i0 = (step * batch_size) % n
+    return i0, min(i0 + batch_size, n)
+
+
+def network_hamiltonian(params: Params, x: torch.Tensor) -> torch.Tensor:
+    """``H(x) = v.tanh(W x + b) + b_out`` for ``x: (n, D)``; returns ``(n, 1)``."""
+    w, b, v, b_out = params
+    return F.linear(torch.tanh(F.linear(x, w, b)), v, b_out)
+
+
+def derivative_loss(params: Params, x: torch.Tensor, xdot: torch.Tensor) -> torch.Tensor:
+    """MSE over all ``n x D`` entries between ``xdot`` and ``(dH/dp, -dH/dq)`` (METHOD §8.3).
+
+    ``x`` must require grad; the graph is kept so the loss can be differentiated again.
+    """
+    dof = x.shape[1] // 2
+    (grad,) = torch.autograd.grad(network_hamiltonian(params, x).sum(), x, create_graph=True)
+    xdot_hat = torch.cat([grad[:, dof:], -grad[:, :dof]], dim=1)
+    return ((xdot - xdot_hat) ** 2).mean()
+
+
+class AdamHNN:
+    """Hamiltonian neural network ``H(x) = v.tanh(W x + b) + b_out`` trained with Adam.
+
+    Same interface as :class:`shnn.SampledHNN`. Float64 throughout, PyTorch default init from
+    ``seed``, full loss on time derivatives, contiguous unshuffled batches, and the integration
+    constant fixed after training so that ``H(x0) = H0`` (METHOD §8).
+
+    Args:
+        width: number of hidden neurons M.
+        seed: model seed for the initial weights (a private ``torch.Generator``).
+        steps: number of Adam steps (one batch each).
+        lr: Adam learning rate.
+        batch_size: rows per batch B.
+        weight_decay: coupled L2 weight decay of ``torch.optim.Adam``.
+        device: ``"cpu"`` or ``"cuda"`` (only if available).
+        log_every: log the loss every this many steps.
+    """
+
+    def __init__(self, width: int, seed: int = 0, steps: int = 15000, lr: float = 5e-4,
+                 batch_size: int = 2048, weight_decay: float = 1e-13, device: str = "cpu",
+                 log_every: int = 1000) -> None:
+        self.width = check_positive_int(width, "width")
+        self.seed = check_positive_int(seed, "seed", minimum=0)
+        self.steps = check_positive_int(steps, "steps")
+        self.lr = check_finite_float(lr, "lr", positive=True)
+        self.batch_size = check_positive_int(batch_size, "batch_size")
+        self.weight_decay = check_finite_float(weight_decay, "weight_decay")
+        if self.weight_decay < 0:
+            raise ValueError(f"weight_decay must be >= 0, got {weight_decay!r}")
+        self.device = check_device(device)
+        self.log_every = check_positive_int(log_every, "log_every")
+        self.W_: np.ndarray | None = None
+        self.b_: np.ndarray | None = None
+        self.coef_: np.ndarray | None = None
+        self.bias_: float = float("nan")
+        self.fit_seconds_: float = float("nan")
+        self.loss_history_: np.ndarray = np.empty(0)
+
+    def fit(self, x: np.ndarray, xdot: np.ndarray, x0: np.ndarray, H0: float,
+            H: np.ndarray | None = None) -> "AdamHNN":
+        """Train on time derivatives ``xdot: (N, 2*dof)`` at ``x: (N, 2*dof)``.
+
+        ``x0: (1, 2*dof)`` (or ``(2*dof,)``) and ``H0`` fix the integration constant. ``H`` is
+        accepted for API symmetry with :class:`shnn.SampledHNN` and ignored. Sets
+        ``loss_history_: (steps,)`` (loss of each step's batch before its update) and
+        ``fit_seconds_`` (device transfers, optimizer, all steps, constant fix; METHOD §8.8).
+        Returns ``self``.
+        """
+        dim = _state_dim(x)
+        x = check_states(x, dim, "x")
+        xdot = check_states(xdot, dim, "xdot")
+        if xdot.shape[0] != x.shape[0]:
+            raise ValueError(f"xdot has {xdot.shape[0]} rows but x has {x.shape[0]}")
+        x0 = check_states(np.reshape(x0, (1, -1)), dim, "x0")
+        h0 = check_finite_float(H0, "H0")
+        x, xdot = np.ascontiguousarray(x), np.ascontiguousarray(xdot)
+        cpu_params = init_parameters(dim, self.width, self.seed)
+
+        start = time.perf_counter()
+        params, losses = self._train(cpu_params, x, xdot, x0, h0)
+        self.fit_seconds_ = time.perf_counter() - start
+
+        w, b, v, b_out = (p.detach().numpy() for p in params)
+        self.W_, self.b_, self.coef_, self.bias_ = w, b, v[0].copy(), float(b_out[0])
+        self.loss_history_ = losses
+        return self
+
+    def _train(self, cpu_params: Params, x: np.ndarray, xdot: np.ndarray, x0: np.ndarray,
+               h0: float) -> tuple[Params, np.ndarray]:
+        """The timed region: returns the trained CPU parameters and the per-step losses."""
+        dev, n = self.device, x.shape[0]
+        params: Params = tuple(p.to(dev).requires_grad_(True) for p in cpu_params)  # type: ignore[assignment]
+        optimizer = torch.optim.Adam(params, lr=self.lr, betas=(0.9, 0.999), eps=1e-8,
+                                     weight_decay=self.weight_decay)
+        losses = torch.empty(self.steps, dtype=torch.float64, device=dev)
+        for step in range(self.steps):
+            i0, i1 = batch_bounds(step, self.batch_size, n)
+            xb = torch.tensor(x[i0:i1], dtype=torch.float64, device=dev, requires_grad=True)
+            xdotb = torch.tensor(xdot[i0:i1], dtype=torch.float64, device=dev)
+            loss = derivative_loss(params, xb, xdotb)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses[step] = loss.detach()
+            if step % self.log_every == 0 or step == self.steps - 1:
+                logger.info("AdamHNN step %d/%d: loss %.6e", step + 1, self.steps, loss.item())
+        with torch.no_grad():
+            x0_t = torch.tensor(x0, dtype=torch.float64, device=dev)
+            params[3].add_(h0 - network_hamiltonian(params, x0_t)[0])
+        return tuple(p.detach().cpu() for p in params), losses.cpu().numpy()  # type: ignore[return-value]
+
+    def _require_fit(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if self.W_ is None or self.b_ is None or self.coef_ is None:
+            raise ValueError("AdamHNN is not fitted; call fit() first")
+        return self.W_, self.b_, self.coef_
+
+    def hamiltonian(self, x: np.ndarray) -> np.ndarray:
+        """Predicted H: ``(n,)``."""
+        w, b, coef = self._require_fit()
+        x = check_states(x, w.shape[1], "x")
+        out = np.empty(x.shape[0])
+        for start in range(0, x.shape[0], EVAL_CHUNK):
+            s = slice(start, start + EVAL_CHUNK)
+            out[s] = np.tanh(x[s] @ w.T + b) @ coef + self.bias_
+        return out
+
+    def gradient(self, x: np.ndarray) -> np.ndarray:
+        """Predicted ``(dH/dq..., dH/dp...)``: ``(n, 2*dof)``, as ``((1 - tanh^2) * v) W``."""
+        w, b, coef = self._require_fit()
+        x = check_states(x, w.shape[1], "x")
+        out = np.empty_like(x)
+        for start in range(0, x.shape[0], EVAL_CHUNK):
+            s = slice(start, start + EVAL_CHUNK)
+            t = np.tanh(x[s] @ w.T + b)
+            out[s] = ((1.0 - t * t) * coef) @ w
+        return out
+
+    def vector_field(self, x: np.ndarray) -> np.ndarray:
+        """Predicted ``x' = (dH/dp, -dH/dq)``: ``(n, 2*dof)``."""
+        return gradient_to_vector_field(self.gradient(x), np.shape(x)[1] // 2)

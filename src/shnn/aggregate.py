@@ -1,0 +1,78 @@
+"""Aggregate per-fit rows over repeats and line them up with the paper's numbers."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+#: Columns of an aggregated table: one row per (sweep, value, method).
+SUMMARY_COLUMNS = ("sweep", "value", "method", "repeats", "err_mean", "err_min", "err_max",
+                   "time_mean", "time_min", "time_max")
+
+
+def summarize(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Mean, min and max of the test error of H and of the fit time over repeats."""
+    groups: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[(row["sweep"], row["value"], row["method"])].append(row)
+    out = []
+    for (sweep, value, method), members in groups.items():
+        err = np.array([m["test_rel_l2_H"] for m in members], dtype=float)
+        sec = np.array([m["fit_seconds"] for m in members], dtype=float)
+        out.append({"sweep": sweep, "value": value, "method": method, "repeats": len(members),
+                    "err_mean": err.mean(), "err_min": err.min(), "err_max": err.max(),
+                    "time_mean": sec.mean(), "time_min": sec.min(), "time_max": sec.max()})
+    return out
+
+
+def series(summary: list[dict[str, Any]], sweep: str, method: str,
+           column: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(values, column)`` of one sweep and method, sorted by value."""
+    pts = sorted((r["value"], r[column]) for r in summary
+                 if r["sweep"] == sweep and r["method"] == method)
+    return np.array([p[0] for p in pts], dtype=float), np.array([p[1] for p in pts], dtype=float)
+
+
+def load_paper(path: str | Path) -> list[dict[str, Any]]:
+    """The paper's per-sweep numbers (``data/paper/sweeps.csv``) with floats parsed."""
+    with Path(path).open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        for key in ("value", "err_mean", "err_min", "err_max", "time_mean"):
+            row[key] = float(row[key])
+    return rows
+
+
+def compare_with_paper(summary: list[dict[str, Any]], paper: list[dict[str, Any]],
+                       sweep: str, value: float) -> list[dict[str, Any]]:
+    """Ours vs the paper at one sweep value: means, and the ratio ours / paper."""
+    ours = {r["method"]: r for r in summary if r["sweep"] == sweep and r["value"] == value}
+    theirs = {r["method"]: r for r in paper if r["sweep"] == sweep and r["value"] == value}
+    table = []
+    for method in ours.keys() & theirs.keys():
+        o, t = ours[method], theirs[method]
+        table.append({"sweep": sweep, "value": value, "method": method,
+                      "ours_err_mean": o["err_mean"], "paper_err_mean": t["err_mean"],
+                      "ratio": o["err_mean"] / t["err_mean"], "ours_repeats": o["repeats"],
+                      "ours_time_mean": o["time_mean"], "paper_time_mean": t["time_mean"]})
+    order = ("elm", "uswim", "aswim", "swim")
+    return sorted(table, key=lambda r: order.index(r["method"]))
+
+
+def write_summary(summary: list[dict[str, Any]], path: str | Path, preset: str) -> None:
+    """Write the aggregated rows (exactly what a figure plots) with a ``preset`` column."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    order = ("elm", "uswim", "aswim", "swim", "hnn")
+    rows = sorted(summary, key=lambda r: (r["sweep"], r["value"], order.index(r["method"])))
+    with path.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["preset", *SUMMARY_COLUMNS])
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({"preset": preset, **{k: (f"{v:.6e}" if isinstance(v, float) else v)
+                                                  for k, v in row.items()}})

@@ -1,0 +1,267 @@
+"""Command line: ``shnn fit``, ``shnn systems``, ``shnn sweep``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from shnn import systems
+from shnn.data import Domain
+from shnn.records import FitSpec
+from shnn.sampling import Method
+
+METHODS = [m.value for m in Method] + ["hnn"]
+_PI = re.compile(r"^([+-]?\d*\.?\d*(?:e[+-]?\d+)?)\*?pi(?:/(\d+(?:\.\d*)?))?$")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with single-line errors (exit status 2, no usage dump)."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(2)
+
+
+def parse_number(text: str, option: str) -> float:
+    """A float, also written with pi: ``2pi``, ``-pi``, ``pi/2``, ``1.5*pi``."""
+    text = text.strip()
+    match = _PI.match(text.lower())
+    try:
+        if match:
+            coef = match.group(1)
+            factor = float(coef + "1" if coef in ("", "+", "-") else coef)
+            value = factor * math.pi / float(match.group(2) or 1)
+        else:
+            value = float(text)
+    except ValueError:
+        raise ValueError(f"{option}: {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{option}: {text!r} is not finite")
+    return value
+
+
+def parse_pair(text: str, option: str) -> tuple[float, float]:
+    """``LO,HI`` with ``LO < HI``."""
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise ValueError(f"{option}: expected LO,HI, got {text!r}")
+    lo, hi = (parse_number(p, option) for p in parts)
+    if lo >= hi:
+        raise ValueError(f"{option}: empty or inverted interval {text!r} (LO must be < HI)")
+    return lo, hi
+
+
+def parse_params(items: Sequence[str], system: str) -> dict[str, Any]:
+    """``KEY=VALUE`` items; ``preset`` (Lotka-Volterra) stays a string."""
+    params: dict[str, Any] = {}
+    allowed = systems.parameters(system)
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ValueError(f"--param: expected KEY=VALUE, got {item!r}")
+        if key == "preset" and system == "lotka_volterra":
+            params[key] = value
+            continue
+        if key not in allowed:
+            raise ValueError(f"--param: unknown parameter {key!r} for system {system!r}; "
+                             f"choose from {', '.join(allowed)}")
+        params[key] = parse_number(value, f"--param {key}")
+    return params
+
+
+def _positive(name: str):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+        return value
+    parse.__name__ = name
+    return parse
+
+
+def _float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``shnn`` argument parser."""
+    parser = _Parser(prog="shnn", description="Sampled Hamiltonian neural networks "
+                     "(reproduction of arXiv 2411.17511).")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    fit = sub.add_parser("fit", help="fit one model on fresh data and print its record",
+                         description="Fit one model on freshly generated data (METHOD §4) "
+                         "and print one record: settings, fit seconds, train and test "
+                         "relative L2 errors of H and of the vector field.")
+    fit.add_argument("--system", required=True, help=f"one of: {', '.join(systems.names())}")
+    fit.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                     help="system parameter, repeatable (Lotka-Volterra: preset=zero-centered"
+                     " or five-centered); values may use pi, e.g. f=10")
+    fit.add_argument("--q-lims", action="append", required=True, metavar="LO,HI",
+                     help="position interval, one per degree of freedom, e.g. -2pi,2pi")
+    fit.add_argument("--p-lims", action="append", required=True, metavar="LO,HI",
+                     help="momentum interval per degree of freedom")
+    fit.add_argument("--method", required=True, choices=METHODS,
+                     help="hidden-layer sampler, or hnn for the Adam-trained baseline")
+    fit.add_argument("--width", type=_positive("width"), required=True, help="hidden neurons M")
+    fit.add_argument("--train-size", type=_positive("train size"), default=10000,
+                     help="training points N (default 10000)")
+    fit.add_argument("--test-size", type=_positive("test size"), default=10000,
+                     help="test points (default 10000)")
+    fit.add_argument("--data-seed", type=_seed, default=3943, help="data seed (default 3943)")
+    fit.add_argument("--model-seed", type=_seed, default=992472,
+                     help="model seed (default 992472)")
+    fit.add_argument("--rcond", type=_float, default=1e-13,
+                     help="SVD cut-off relative to the largest singular value (default 1e-13)")
+    fit.add_argument("--elm-bias", metavar="LO,HI",
+                     help="ELM bias range (default: min,max of all domain limits)")
+    fit.add_argument("--steps", type=_positive("steps"), default=15000,
+                     help="hnn: Adam steps (default 15000)")
+    fit.add_argument("--lr", type=_float, default=5e-4, help="hnn: learning rate (default 5e-4)")
+    fit.add_argument("--batch-size", type=_positive("batch size"), default=2048,
+                     help="hnn: batch size (default 2048)")
+    fit.add_argument("--json", action="store_true", help="print the record as JSON")
+
+    sub.add_parser("systems", help="list the systems and their parameters")
+
+    sweep = sub.add_parser("sweep", help="run (or resume) one sweep of a preset, write its CSV")
+    sweep.add_argument("--config", required=True, help="preset YAML, e.g. config/default.yaml")
+    sweep.add_argument("--sweep", required=True, help="sweep id in the preset")
+    sweep.add_argument("--runs-dir", required=True, help="folder of per-fit records")
+    sweep.add_argument("--csv", required=True, help="output CSV, one row per fit")
+    return parser
+
+
+def _fit_spec(args: argparse.Namespace) -> FitSpec:
+    if args.system not in systems.names():
+        raise ValueError(f"--system: unknown system {args.system!r}; "
+                         f"choose from {', '.join(systems.names())}")
+    params = parse_params(args.param, args.system)
+    system = systems.get(args.system, **params)
+    q_lims = [parse_pair(t, "--q-lims") for t in args.q_lims]
+    p_lims = [parse_pair(t, "--p-lims") for t in args.p_lims]
+    if len(q_lims) != system.dof or len(p_lims) != system.dof:
+        raise ValueError(f"--q-lims/--p-lims: system {args.system!r} has {system.dof} degrees of "
+                         f"freedom but got {len(q_lims)} q and {len(p_lims)} p intervals")
+    domain = Domain.of(q_lims, p_lims)
+    bias = parse_pair(args.elm_bias, "--elm-bias") if args.elm_bias else domain.elm_bias_range()
+    if args.method in ("uswim", "swim", "aswim") and args.train_size < 3:
+        raise ValueError(f"--train-size: must be >= 3 for method {args.method!r}, "
+                         f"got {args.train_size}")
+    hnn = args.method == "hnn"
+    return FitSpec(system=args.system, params=system.params, domain="cli",
+                   q_lims=[list(v) for v in q_lims], p_lims=[list(v) for v in p_lims],
+                   train_size=args.train_size, test_size=args.test_size, width=args.width,
+                   method=args.method, data_seed=args.data_seed, model_seed=args.model_seed,
+                   rcond=args.rcond, elm_bias=list(bias), steps=args.steps if hnn else 0,
+                   lr=args.lr if hnn else 0.0, batch_size=args.batch_size if hnn else 0)
+
+
+def _print_record(record: dict[str, Any]) -> None:
+    s = record["settings"]
+    print(f"system      {s['system']} {s['params']}")
+    print(f"domain      q {s['q_lims']} p {s['p_lims']}")
+    print(f"method      {s['method']}  width {s['width']}  train {s['train_size']}  "
+          f"test {s['test_size']}")
+    print(f"seeds       data {s['data_seed']}  model {s['model_seed']}")
+    print(f"fit         {record['fit_seconds']:.3f} s")
+    print(f"rel L2 H    train {record['train_rel_l2_H']:.3e}  test {record['test_rel_l2_H']:.3e}")
+    print(f"rel L2 x'   train {record['train_rel_l2_xdot']:.3e}  "
+          f"test {record['test_rel_l2_xdot']:.3e}")
+
+
+def _systems_listing() -> str:
+    lines = []
+    for name in systems.names():
+        params = ", ".join(f"{k}={v:g}" for k, v in systems.parameters(name).items())
+        dof = systems.get(name).dof
+        lines.append(f"{name:<20} dof={dof}  {params}")
+    presets = ", ".join(systems.LOTKA_VOLTERRA_PRESETS)
+    lines.append(f"{'':<20} lotka_volterra also takes preset=({presets})")
+    return "\n".join(lines)
+
+
+PAIR_OPTIONS = ("--q-lims", "--p-lims", "--elm-bias")
+
+
+def _join_pairs(argv: list[str]) -> list[str]:
+    """Turn ``--q-lims -2pi,2pi 0,1`` into ``--q-lims=-2pi,2pi --q-lims=0,1``.
+
+    argparse would otherwise read a value starting with ``-`` as an option.
+    """
+    out: list[str] = []
+    option = None
+    for tok in argv:
+        if tok in PAIR_OPTIONS:
+            option = tok
+        elif option and "," in tok and not tok.startswith("--"):
+            out.append(f"{option}={tok}")
+        else:
+            if option and out[-1:] != [] and not out[-1].startswith(option + "="):
+                out.append(option)
+            option = None
+            out.append(tok)
+    if option and not (out and out[-1].startswith(option + "=")):
+        out.append(option)
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status (2 on bad input)."""
+    argv = _join_pairs(list(sys.argv[1:] if argv is None else argv))
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    try:
+        if args.command == "systems":
+            print(_systems_listing())
+        elif args.command == "fit":
+            from shnn.sweeps import run_fit
+
+            record = run_fit(_fit_spec(args))
+            if args.json:
+                print(json.dumps(record, sort_keys=True))
+            else:
+                _print_record(record)
+        elif args.command == "sweep":
+            from shnn.config import load
+            from shnn.sweeps import run_sweep, write_csv
+
+            config = load(args.config)
+            if args.sweep not in config["sweeps"]:
+                raise ValueError(f"--sweep: unknown sweep {args.sweep!r} in {args.config}; "
+                                 f"choose from {', '.join(config['sweeps'])}")
+            rows = run_sweep(args.sweep, config["sweeps"][args.sweep], args.runs_dir)
+            write_csv(rows, args.csv)
+    except ValueError as exc:
+        sys.stderr.write(f"shnn: error: {exc}\n")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

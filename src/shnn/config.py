@@ -1,0 +1,57 @@
+"""Pipeline presets: load a YAML preset and validate it against ``schema.yaml`` beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+
+class ConfigError(ValueError):
+    """A preset file that is missing, malformed or violates the schema."""
+
+
+def validate(config: Any, schema: dict[str, Any], source: str) -> None:
+    """Raise :class:`ConfigError` naming the offending key if ``config`` violates ``schema``."""
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(config), key=lambda e: list(e.path))
+    if errors:
+        err = errors[0]
+        where = "/".join(str(p) for p in err.path) or "(top level)"
+        raise ConfigError(f"{source}: invalid config at {where}: {err.message}")
+
+
+def load(path: str | Path) -> dict[str, Any]:
+    """Load a preset and validate it against ``schema.yaml`` in the same folder."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config file {str(path)!r} does not exist")
+    try:
+        config = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}".splitlines()[0]) from None
+    schema = yaml.safe_load((path.parent / "schema.yaml").read_text())
+    validate(config, schema, str(path))
+    for sweep_id, sweep in config["sweeps"].items():
+        _check_sweep(sweep_id, sweep, str(path))
+    return config
+
+
+def _check_sweep(sweep_id: str, sweep: dict[str, Any], source: str) -> None:
+    """Semantic checks the schema cannot express (domain order, dof match, system params)."""
+    from shnn import systems
+    from shnn.data import Domain
+
+    try:
+        system = systems.get(sweep["system"], **sweep.get("params", {}))
+        domain = Domain.of(sweep["q_lims"], sweep["p_lims"])
+        domain.check_system(system)
+        vary = sweep["vary"]
+        key = next(iter(vary))
+        if key not in ("width", "train_size") and key not in systems.parameters(sweep["system"]):
+            raise ValueError(f"cannot vary {key!r}: not width, train_size or a parameter "
+                             f"of {sweep['system']!r}")
+    except ValueError as exc:
+        raise ConfigError(f"{source}: sweep {sweep_id!r}: {exc}") from None

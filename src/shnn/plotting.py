@@ -1,0 +1,67 @@
+"""One plotting style for all figures: the paper's colours and markers (RESULTS §1.5)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from shnn.sampling import SWEEP_ORDER  # noqa: E402
+
+#: Legend label, colour and marker of each method, in the paper's legend order.
+METHOD_STYLE: dict[str, dict[str, str]] = {
+    "elm": {"label": "ELM", "color": "#05c9ff", "marker": "+"},
+    "uswim": {"label": "U-SWIM", "color": "#ff0000", "marker": "."},
+    "aswim": {"label": "A-SWIM", "color": "#28fa02", "marker": "x"},
+    "swim": {"label": "SWIM", "color": "#ffff00", "marker": "*"},
+    "hnn": {"label": "HNN (Adam)", "color": "#000000", "marker": "s"},
+}
+METHOD_ORDER: tuple[str, ...] = tuple(m.value for m in SWEEP_ORDER)
+ERROR_LABEL = r"Rel. $L^2$ error on log10 scale"
+TIME_LABEL = "Time [s]"
+
+
+def apply_style() -> None:
+    """Serif fonts with Computer Modern maths (LaTeX look without a LaTeX install)."""
+    plt.rcParams.update({
+        "font.family": "serif",
+        "mathtext.fontset": "cm",
+        "font.size": 10,
+        "axes.titlesize": 10,
+        "legend.fontsize": 8,
+        "figure.dpi": 120,
+        "savefig.dpi": 200,
+        "savefig.bbox": "tight",
+    })
+
+
+def plot_band(ax: plt.Axes, x: Sequence[float], mean: Sequence[float], lo: Sequence[float],
+              hi: Sequence[float], method: str, log10: bool, **kwargs) -> None:
+    """Mean line with markers and a min-max band (alpha 0.2); optionally on log10 values."""
+    style = METHOD_STYLE[method]
+    f = np.log10 if log10 else np.asarray
+    ax.plot(x, f(mean), color=style["color"], marker=style["marker"], label=style["label"],
+            **kwargs)
+    ax.fill_between(x, f(lo), f(hi), color=style["color"], alpha=0.2, linewidth=0)
+
+
+def plot_paper_mean(ax: plt.Axes, x: Sequence[float], mean: Sequence[float], method: str,
+                    log10: bool) -> None:
+    """The paper's mean curve, faint and dashed in the method's colour."""
+    f = np.log10 if log10 else np.asarray
+    ax.plot(x, f(mean), color=METHOD_STYLE[method]["color"], linestyle="--", alpha=0.6,
+            linewidth=1.0)
+
+
+def finish_axes(ax: plt.Axes, xlabel: str, ylabel: str, title: str) -> None:
+    """Labels, title, rotated x ticks, light grid."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.tick_params(axis="x", labelrotation=60)
+    ax.grid(alpha=0.3)

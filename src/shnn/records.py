@@ -1,0 +1,84 @@
+"""Per-fit run records: one JSON file per fit, named by its parameters (key~value).
+
+A record holds the full settings of the fit and its results. Records are written
+atomically (temporary file + rename), so an interrupted run never leaves a half-written
+record, and a sweep re-run recomputes only missing records.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: Bump when a change to the core alters the numbers, so that stored records are recomputed.
+RECORD_VERSION = 1
+
+
+@dataclass(frozen=True)
+class FitSpec:
+    """Everything that determines one fit and its evaluation."""
+
+    system: str
+    params: dict[str, float]
+    domain: str
+    q_lims: list[list[float]]
+    p_lims: list[list[float]]
+    train_size: int
+    test_size: int
+    width: int
+    method: str
+    data_seed: int
+    model_seed: int
+    rcond: float = 1e-13
+    elm_bias: list[float] = field(default_factory=list)
+    steps: int = 0
+    lr: float = 0.0
+    batch_size: int = 0
+
+    def settings(self) -> dict[str, Any]:
+        """The spec as a JSON-ready dict, with the record format version."""
+        return {"record_version": RECORD_VERSION, **asdict(self)}
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def record_path(runs_dir: str | Path, spec: FitSpec) -> Path:
+    """``runs_dir/system~S[/param~v...]/domain~D/train~N/test~Nt/width~M/method~m/seeds~d-m.json``."""
+    parts = [f"system~{spec.system}"]
+    parts += [f"{k}~{_fmt(v)}" for k, v in sorted(spec.params.items())]
+    parts += [f"domain~{spec.domain}", f"train~{spec.train_size}", f"test~{spec.test_size}",
+              f"width~{spec.width}", f"method~{spec.method}"]
+    if spec.method == "hnn":
+        parts.append(f"steps~{spec.steps}")
+    return Path(runs_dir).joinpath(*parts, f"seeds~{spec.data_seed}-{spec.model_seed}.json")
+
+
+def write_record(path: str | Path, record: dict[str, Any]) -> None:
+    """Write ``record`` as JSON atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            json.dump(record, fh, indent=1, sort_keys=True)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_record(path: str | Path, spec: FitSpec) -> dict[str, Any] | None:
+    """The stored record if it exists, parses and was made with exactly ``spec``; else None."""
+    try:
+        record = json.loads(Path(path).read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+    if record.get("settings") != json.loads(json.dumps(spec.settings())):
+        return None
+    return record

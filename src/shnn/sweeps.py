@@ -1,0 +1,168 @@
+"""Single fits and resumable sweeps over width, train size or a system parameter.
+
+Seeds (METHOD §4.7): repeat ``r`` uses data seed ``data_seed + r`` and model seed
+``model_seed + r``; the seeds restart at every sweep value, and all methods of a repeat
+share its data and model seed. This is the only place per-run seeds are derived.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from shnn import systems
+from shnn.data import Dataset, Domain, make_dataset
+from shnn.metrics import relative_l2
+from shnn.models import SampledHNN
+from shnn.records import FitSpec, read_record, record_path, write_record
+from shnn.sampling import Method
+
+log = logging.getLogger(__name__)
+
+#: Columns of a sweep CSV, one row per fit.
+CSV_COLUMNS = ("sweep", "system", "domain", "vary", "value", "repeat", "method", "width",
+               "train_size", "test_size", "data_seed", "model_seed", "test_rel_l2_H",
+               "train_rel_l2_H", "test_rel_l2_xdot", "train_rel_l2_xdot", "fit_seconds")
+
+
+def make_model(spec: FitSpec) -> Any:
+    """An unfitted model for ``spec``: :class:`SampledHNN`, or the Adam baseline for ``hnn``."""
+    if spec.method == "hnn":
+        from shnn.adam import AdamHNN
+
+        return AdamHNN(spec.width, seed=spec.model_seed, steps=spec.steps, lr=spec.lr,
+                       batch_size=spec.batch_size)
+    return SampledHNN(spec.width, spec.method, seed=spec.model_seed, rcond=spec.rcond,
+                      elm_bias=tuple(spec.elm_bias) if spec.elm_bias else None)
+
+
+def spec_dataset(spec: FitSpec) -> Dataset:
+    """The exact data of ``spec`` (data seed, sizes, domain, system)."""
+    system = systems.get(spec.system, **spec.params)
+    domain = Domain.of(spec.q_lims, spec.p_lims)
+    return make_dataset(system, domain, spec.train_size, spec.test_size, spec.data_seed)
+
+
+def run_fit(spec: FitSpec, data: Dataset | None = None) -> dict[str, Any]:
+    """Fit one model and return its record: settings, fit seconds, train/test errors."""
+    if data is None:
+        data = spec_dataset(spec)
+    model = make_model(spec)
+    model.fit(data.x_train, data.xdot_train, data.x0, data.H0, H=data.H_train)
+    system = systems.get(spec.system, **spec.params)
+    record = {
+        "settings": spec.settings(),
+        "fit_seconds": model.fit_seconds_,
+        "test_rel_l2_H": relative_l2(data.H_test, model.hamiltonian(data.x_test)),
+        "train_rel_l2_H": relative_l2(data.H_train, model.hamiltonian(data.x_train)),
+        "test_rel_l2_xdot": relative_l2(system.vector_field(data.x_test),
+                                        model.vector_field(data.x_test)),
+        "train_rel_l2_xdot": relative_l2(data.xdot_train, model.vector_field(data.x_train)),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+    if hasattr(model, "loss_history_"):
+        record["final_loss"] = float(np.mean(model.loss_history_[-1000:]))
+    return record
+
+
+def base_spec(sweep: dict[str, Any], domain: str) -> FitSpec:
+    """The fit spec of a sweep before the varied value, repeat and method are filled in."""
+    dom = Domain.of(sweep["q_lims"], sweep["p_lims"])
+    return FitSpec(system=sweep["system"], params=dict(sweep.get("params", {})), domain=domain,
+                   q_lims=[list(v) for v in dom.q_lims], p_lims=[list(v) for v in dom.p_lims],
+                   train_size=sweep.get("train_size", 0), test_size=sweep["test_size"],
+                   width=sweep.get("width", 0), method="", data_seed=sweep["data_seed"],
+                   model_seed=sweep["model_seed"], rcond=sweep.get("rcond", 1e-13),
+                   elm_bias=list(sweep.get("elm_bias", dom.elm_bias_range())))
+
+
+def with_value(spec: FitSpec, key: str, value: Any) -> FitSpec:
+    """``spec`` with the swept quantity ``key`` (width, train_size or a parameter) set."""
+    if key in ("width", "train_size"):
+        return replace(spec, **{key: int(value)})
+    return replace(spec, params={**spec.params, key: float(value)})
+
+
+def sweep_points(sweep: dict[str, Any]) -> list[tuple[Any, int, list[FitSpec]]]:
+    """``(value, repeat, [spec per method])`` for every sweep value and repeat."""
+    key, values = next(iter(sweep["vary"].items()))
+    base = base_spec(sweep, sweep["domain"])
+    points = []
+    for value in values:
+        spec_v = with_value(base, key, value)
+        for r in range(sweep["repeats"]):
+            spec_r = replace(spec_v, data_seed=base.data_seed + r, model_seed=base.model_seed + r)
+            points.append((value, r, [replace(spec_r, method=Method.parse(m).value)
+                                      for m in sweep["methods"]]))
+    return points
+
+
+def run_sweep(sweep_id: str, sweep: dict[str, Any], runs_dir: str | Path,
+              progress: bool = True) -> list[dict[str, Any]]:
+    """Run (or load) every fit of a sweep; returns one CSV row per fit.
+
+    Existing records with identical settings are reused; missing ones are computed and
+    written atomically, so an interrupted sweep resumes where it stopped.
+    """
+    from tqdm.auto import tqdm
+
+    key = next(iter(sweep["vary"]))
+    rows = []
+    points = sweep_points(sweep)
+    for value, repeat, specs in tqdm(points, desc=sweep_id, disable=not progress):
+        data = None
+        for spec in specs:
+            path = record_path(runs_dir, spec)
+            record = read_record(path, spec)
+            if record is None:
+                data = data or spec_dataset(spec)
+                record = run_fit(spec, data)
+                write_record(path, record)
+                log.info("%s %s=%s r=%d %s: %.3e in %.2fs", sweep_id, key, value, repeat,
+                         spec.method, record["test_rel_l2_H"], record["fit_seconds"])
+            rows.append(_row(sweep_id, key, value, repeat, spec, record))
+    return rows
+
+
+def _row(sweep_id: str, key: str, value: Any, repeat: int, spec: FitSpec,
+         record: dict[str, Any]) -> dict[str, Any]:
+    return {"sweep": sweep_id, "system": spec.system, "domain": spec.domain, "vary": key,
+            "value": value, "repeat": repeat, "method": spec.method, "width": spec.width,
+            "train_size": spec.train_size, "test_size": spec.test_size,
+            "data_seed": spec.data_seed, "model_seed": spec.model_seed,
+            **{c: record[c] for c in CSV_COLUMNS[12:]}}
+
+
+def write_csv(rows: Iterable[dict[str, Any]], path: str | Path,
+              columns: Sequence[str] = CSV_COLUMNS) -> None:
+    """Write rows to CSV atomically (full float precision)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".tmp-{path.name}")
+    with tmp.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(columns))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: repr(v) if isinstance(v, float) else v for c, v in row.items()})
+    tmp.replace(path)
+
+
+def read_csv(path: str | Path) -> list[dict[str, Any]]:
+    """Read a CSV written by :func:`write_csv`, converting numeric fields."""
+    def convert(v: str) -> Any:
+        for cast in (int, float):
+            try:
+                return cast(v)
+            except ValueError:
+                pass
+        return v
+
+    with Path(path).open(newline="") as fh:
+        return [{k: convert(v) for k, v in row.items()} for row in csv.DictReader(fh)]
