@@ -1,4 +1,4 @@
-"""The Adam-trained HNN baseline: a one-hidden-layer tanh network fitted by backpropagation (METHOD §8)."""
+"""The Adam-trained HNN baseline: a one-hidden-layer tanh network fitted by backprop (METHOD §8)."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def init_parameters(dim: int, width: int, seed: int) -> Params:
 
 
 def batch_bounds(step: int, batch_size: int, n: int) -> tuple[int, int]:
-    """Rows ``[i0, i1)`` of step ``step``: ``i0 = (step*B) mod N``, truncated at N (METHOD §8.5)."""
+    """Rows ``[i0, i1)`` of step ``step``: ``i0 = (step*B) mod N``, cut at N (METHOD §8.5)."""
     i0 = (step * batch_size) % n
     return i0, min(i0 + batch_size, n)
 
@@ -126,7 +126,7 @@ class AdamHNN:
         self.loss_history_: np.ndarray = np.empty(0)
 
     def fit(self, x: np.ndarray, xdot: np.ndarray, x0: np.ndarray, H0: float,
-            H: np.ndarray | None = None) -> "AdamHNN":
+            H: np.ndarray | None = None) -> AdamHNN:
         """Train on time derivatives ``xdot: (N, 2*dof)`` at ``x: (N, 2*dof)``.
 
         ``x0: (1, 2*dof)`` (or ``(2*dof,)``) and ``H0`` fix the integration constant. ``H`` is
@@ -158,7 +158,8 @@ class AdamHNN:
                h0: float) -> tuple[Params, np.ndarray]:
         """The timed region: returns the trained CPU parameters and the per-step losses."""
         dev, n = self.device, x.shape[0]
-        params: Params = tuple(p.to(dev).requires_grad_(True) for p in cpu_params)  # type: ignore[assignment]
+        params: Params = tuple(  # type: ignore[assignment]
+            p.to(dev).requires_grad_(True) for p in cpu_params)
         optimizer = torch.optim.Adam(params, lr=self.lr, betas=(0.9, 0.999), eps=1e-8,
                                      weight_decay=self.weight_decay)
         losses = torch.empty(self.steps, dtype=torch.float64, device=dev)
@@ -176,7 +177,8 @@ class AdamHNN:
         with torch.no_grad():
             x0_t = torch.tensor(x0, dtype=torch.float64, device=dev)
             params[3].add_(h0 - network_hamiltonian(params, x0_t)[0])
-        return tuple(p.detach().cpu() for p in params), losses.cpu().numpy()  # type: ignore[return-value]
+        trained: Params = tuple(p.detach().cpu() for p in params)  # type: ignore[assignment]
+        return trained, losses.cpu().numpy()
 
     def _require_fit(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if self.W_ is None or self.b_ is None or self.coef_ is None:

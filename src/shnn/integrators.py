@@ -110,7 +110,7 @@ def symplectic_euler(gradient: StateMap, x0: Array, h: float, n_states: int,
 def reference_trajectory(system_or_vector_field: System | StateMap, x0: Array, t_eval: Array,
                          rtol: float = 1e-12, atol: float = 1e-12,
                          method: str = "DOP853") -> Array:
-    """Accurate ODE solution of ``x' = f(x)`` at times ``t_eval`` with ``scipy.integrate.solve_ivp``.
+    """Accurate solution of ``x' = f(x)`` at times ``t_eval`` by ``scipy.integrate.solve_ivp``.
 
     ``system_or_vector_field`` is a :class:`~shnn.systems.System` (its ``vector_field``) or a
     callable ``(K, 2*dof) -> (K, 2*dof)``. All K states are integrated together as one ODE
@@ -120,13 +120,12 @@ def reference_trajectory(system_or_vector_field: System | StateMap, x0: Array, t
     Returns:
         ``(T, K, 2*dof)``, or ``(T, 2*dof)`` if ``x0`` was 1-D.
     """
-    if isinstance(system_or_vector_field, System):
-        vector_field: StateMap = system_or_vector_field.vector_field
-    elif callable(system_or_vector_field):
-        vector_field = system_or_vector_field
-    else:
-        raise ValueError(f"expected a System or a vector-field callable, "
-                         f"got {system_or_vector_field!r}")
+    if not (isinstance(system_or_vector_field, System) or callable(system_or_vector_field)):
+        raise TypeError(f"expected a System or a vector-field callable, "
+                        f"got {system_or_vector_field!r}")
+    vector_field: StateMap = (system_or_vector_field.vector_field
+                              if isinstance(system_or_vector_field, System)
+                              else system_or_vector_field)
     x, single = _as_states(x0)
     t = np.asarray(t_eval, dtype=np.float64)
     if t.ndim != 1 or t.size < 1 or not np.all(np.isfinite(t)):
