@@ -11,8 +11,17 @@ import math
 import numpy as np
 import pytest
 
-from shnn.sampling import (SWIM_S, CandidatePairs, HiddenLayer, Method, choose_distinct,
-                           draw_candidates, pair_probabilities, sample_elm, sample_swim)
+from shnn.sampling import (
+    SWIM_S,
+    CandidatePairs,
+    HiddenLayer,
+    Method,
+    choose_distinct,
+    draw_candidates,
+    pair_probabilities,
+    sample_elm,
+    sample_swim,
+)
 
 S = 0.5 * (math.log(1 + 0.5) - math.log(1 - 0.5))  # METHOD §6.6, log-difference form
 
@@ -306,6 +315,23 @@ def test_swim_neurons_distinct_and_map_pairs_to_half(n, dim, width, use_y):
     i_to = np.argmin(np.abs(z - S), axis=0)
     dist = np.linalg.norm(x[i_to] - x[i_from], axis=1)
     np.testing.assert_allclose(np.linalg.norm(layer.W, axis=0) * dist, math.log(3), rtol=1e-12)
+
+
+def test_duplicate_neurons_only_from_coinciding_candidate_pairs():
+    """METHOD §6.5 de-duplicates candidate *indices*, not pairs: two candidates drawn with the
+    same (i_from, i_to) give the same neuron. With N small (C = 60 candidates out of
+    N(N-2) = 360 possible pairs) this happens; the paper setting N = 1000, M = 1500 hits it too.
+    Distinct (W, b) columns are therefore exactly the distinct selected pairs."""
+    x = _cloud(20, 2, seed=22)
+    layer = sample_swim(x, 50, 992472)
+    _, _, info = reference_swim(x, 50, 992472)
+    sel = info["sel"]
+    assert len(set(sel.tolist())) == 50
+    pairs = {(int(info["i_from"][k]), int(info["i_to"][k])) for k in sel}
+    cols = np.vstack([layer.W, layer.b[None, :]]).T
+    n_unique = np.unique(cols, axis=0).shape[0]
+    assert n_unique == len(pairs)
+    assert n_unique < 50  # this seed does produce repeated neurons
 
 
 def test_swim_needs_three_points():

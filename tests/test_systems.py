@@ -2,7 +2,8 @@
 
 Tolerances (float64):
 - analytic gradient vs central finite differences with step 1e-6:
-  ``|fd - grad| <= 1e-7 * max(1, |grad|)`` entry-wise (measured worst case 9.2e-9, LV zero-centered);
+  ``|fd - grad| <= 1e-7 * max(1, |grad|)`` entry-wise
+  (measured worst case 9.2e-9, LV zero-centered on [-5, 5]^2);
 - DP analytic gradient vs torch autograd of an independently written H: 1e-12 relative;
 - custom (torch-autograd) pendulum vs analytic pendulum: 1e-12.
 """

@@ -10,22 +10,14 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from shnn.models import EVAL_CHUNK
 from shnn.systems import gradient_to_vector_field
-from shnn.validation import check_finite_float, check_positive_int, check_states
+from shnn.validation import check_finite_float, check_positive_int, check_states, state_dim
 
 logger = logging.getLogger(__name__)
 
-#: Rows per chunk when evaluating a fitted model, bounding memory to ``chunk x M`` floats.
-EVAL_CHUNK = 8192
-
 Params = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]
 
-
-def _state_dim(x: np.ndarray) -> int:
-    dim = np.asarray(x).shape[-1] if np.ndim(x) == 2 else -1
-    if dim < 2 or dim % 2:
-        raise ValueError(f"x must have shape (n, 2*dof), got {np.shape(x)}")
-    return dim
 
 
 def check_device(device: str) -> torch.device:
@@ -135,7 +127,7 @@ class AdamHNN:
         ``fit_seconds_`` (device transfers, optimizer, all steps, constant fix; METHOD §8.8).
         Returns ``self``.
         """
-        dim = _state_dim(x)
+        dim = state_dim(x)
         x = check_states(x, dim, "x")
         xdot = check_states(xdot, dim, "xdot")
         if xdot.shape[0] != x.shape[0]:

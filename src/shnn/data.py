@@ -21,7 +21,7 @@ class Domain:
     p_lims: tuple[Interval, ...]
 
     @classmethod
-    def of(cls, q_lims: Sequence[Sequence[float]], p_lims: Sequence[Sequence[float]]) -> "Domain":
+    def of(cls, q_lims: Sequence[Sequence[float]], p_lims: Sequence[Sequence[float]]) -> Domain:
         """Validated domain from per-dof ``(lo, hi)`` pairs."""
         q = tuple(check_interval(lim, f"q_lims[{d}]") for d, lim in enumerate(q_lims))
         p = tuple(check_interval(lim, f"p_lims[{d}]") for d, lim in enumerate(p_lims))

@@ -10,18 +10,18 @@ import scipy.linalg
 from shnn.lstsq import features, gradient_system, solve_dense, tanh_derivative
 from shnn.sampling import HiddenLayer, Method, sample_elm, sample_swim
 from shnn.systems import gradient_to_vector_field, vector_field_to_gradient
-from shnn.validation import (check_finite_float, check_interval, check_positive_int,
-                             check_states, check_values)
+from shnn.validation import (
+    check_finite_float,
+    check_interval,
+    check_positive_int,
+    check_states,
+    check_values,
+    state_dim,
+)
 
 #: Rows per chunk when evaluating a fitted model, bounding memory to ``chunk x M`` floats.
 EVAL_CHUNK = 8192
 
-
-def _state_dim(x: np.ndarray) -> int:
-    dim = np.asarray(x).shape[-1] if np.ndim(x) == 2 else -1
-    if dim < 2 or dim % 2:
-        raise ValueError(f"x must have shape (n, 2*dof), got {np.shape(x)}")
-    return dim
 
 
 class _SampledBase:
@@ -74,14 +74,14 @@ class SampledHNN(_SampledBase):
         self.bias_: float = float("nan")
 
     def fit(self, x: np.ndarray, xdot: np.ndarray, x0: np.ndarray, H0: float,
-            H: np.ndarray | None = None) -> "SampledHNN":
+            H: np.ndarray | None = None) -> SampledHNN:
         """Fit to time derivatives ``xdot: (N, 2*dof)`` at ``x: (N, 2*dof)``.
 
         ``x0: (1, 2*dof)`` (or ``(2*dof,)``) and ``H0`` fix the integration constant;
         ``H: (N,)`` is the true H at ``x``, used only by the supervised ``"swim"`` oracle.
         Sets ``fit_seconds_`` (sampling and solves, METHOD §9.3). Returns ``self``.
         """
-        dim = _state_dim(x)
+        dim = state_dim(x)
         x = check_states(x, dim, "x")
         xdot = check_states(xdot, dim, "xdot")
         if xdot.shape[0] != x.shape[0]:
@@ -147,9 +147,9 @@ class SampledMLP(_SampledBase):
         super().__init__(width, seed, rcond, elm_bias)
         self.coef_: np.ndarray | None = None
 
-    def fit(self, x: np.ndarray, xdot: np.ndarray) -> "SampledMLP":
+    def fit(self, x: np.ndarray, xdot: np.ndarray) -> SampledMLP:
         """Least squares ``[Phi(x), 1] [C; c0] = xdot`` with ``2*dof`` right-hand sides."""
-        dim = _state_dim(x)
+        dim = state_dim(x)
         x = check_states(x, dim, "x")
         xdot = check_states(xdot, dim, "xdot")
         if xdot.shape[0] != x.shape[0]:

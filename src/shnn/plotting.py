@@ -8,10 +8,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from shnn.sampling import SWEEP_ORDER  # noqa: E402
+from shnn.sampling import SWEEP_ORDER
 
 #: Legend label, colour and marker of each method, in the paper's legend order.
 METHOD_STYLE: dict[str, dict[str, str]] = {

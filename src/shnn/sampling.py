@@ -26,7 +26,7 @@ class Method(str, enum.Enum):
     SWIM = "swim"
 
     @classmethod
-    def parse(cls, value: "str | Method") -> "Method":
+    def parse(cls, value: str | Method) -> Method:
         """Accept a member or its string value; unknown names raise ``ValueError``."""
         try:
             return cls(value)

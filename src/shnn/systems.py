@@ -312,8 +312,10 @@ def get(name: str, **params: Any) -> System:
         if key not in allowed:
             raise ValueError(f"unknown parameter {key!r} for system {name!r}; "
                              f"choose from {', '.join(allowed)}")
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
-            raise ValueError(f"parameter {key}={value!r} of system {name!r} must be a finite number")
+        numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if not numeric or not math.isfinite(value):
+            raise ValueError(f"parameter {key}={value!r} of system {name!r} "
+                             "must be a finite number")
     return cls(**{k: float(v) for k, v in params.items()})
 
 

@@ -62,3 +62,11 @@ def check_interval(lims: Sequence[float], name: str) -> tuple[float, float]:
     if lo >= hi:
         raise ValueError(f"{name} is empty or inverted: lo={lo!r} >= hi={hi!r}")
     return lo, hi
+
+
+def state_dim(x: object) -> int:
+    """The even state dimension ``2*dof`` of ``x: (n, 2*dof)``; raises for other shapes."""
+    dim = np.shape(x)[-1] if np.ndim(x) == 2 else -1
+    if dim < 2 or dim % 2:
+        raise ValueError(f"x must have shape (n, 2*dof), got {np.shape(x)}")
+    return int(dim)
