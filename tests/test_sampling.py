@@ -87,7 +87,7 @@ def reference_swim(x, width, seed, y=None):
     for j, k in enumerate(sel):
         w = (2 * S * u[k]) / dist[k]
         dot = 0.0
-        for a, c in zip(w, x[i_from[k]]):
+        for a, c in zip(w, x[i_from[k]], strict=True):
             dot += a * c
         W[:, j] = w
         b[j] = -dot - S

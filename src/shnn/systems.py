@@ -243,7 +243,7 @@ class CustomSystem(System):
         import torch
 
         with torch.no_grad():
-            value = self.energy(torch.from_numpy(x))
+            value = self.energy(torch.from_numpy(np.array(x)))
         return np.asarray(value.detach().cpu().numpy(), dtype=np.float64).reshape(-1)
 
     def _gradient(self, x: Array) -> Array:
@@ -261,7 +261,7 @@ def from_function(energy: Callable[[Any], Any], dof: int, name: str = "custom",
     """Build a :class:`System` from ``energy(x_torch) -> H``; gradient by autograd unless given."""
     if not callable(energy):
         raise ValueError(f"energy must be callable, got {energy!r}")
-    if not isinstance(dof, int) or dof < 1:
+    if isinstance(dof, bool) or not isinstance(dof, int) or dof < 1:
         raise ValueError(f"dof must be a positive integer, got {dof!r}")
     return CustomSystem(energy=energy, dof=dof, name=name, grad=grad)
 
@@ -312,8 +312,12 @@ def get(name: str, **params: Any) -> System:
         if key not in allowed:
             raise ValueError(f"unknown parameter {key!r} for system {name!r}; "
                              f"choose from {', '.join(allowed)}")
-        numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if not numeric or not math.isfinite(value):
+        numeric = isinstance(value, (int, float, np.integer, np.floating))
+        try:
+            finite = numeric and not isinstance(value, bool) and math.isfinite(float(value))
+        except OverflowError:
+            finite = False
+        if not finite:
             raise ValueError(f"parameter {key}={value!r} of system {name!r} "
                              "must be a finite number")
     return cls(**{k: float(v) for k, v in params.items()})
@@ -327,5 +331,7 @@ def resolve(system: System | str | Mapping[str, Any]) -> System:
         return get(system)
     if isinstance(system, Mapping):
         spec = dict(system)
+        if "name" not in spec:
+            raise ValueError(f"system spec {system!r} has no 'name' key")
         return get(spec.pop("name"), **spec)
     raise ValueError(f"cannot interpret {system!r} as a system")
