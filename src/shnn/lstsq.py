@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-import scipy.linalg
+import scipy.linalg.lapack
 
 from shnn.sampling import HiddenLayer
 
@@ -29,6 +29,21 @@ def tanh_derivative(layer: HiddenLayer, x: np.ndarray) -> np.ndarray:
     return t
 
 
+#: Columns per block when writing pre-activations into A (bounds the temporary to N x 256).
+_COLUMN_BLOCK = 256
+
+
+def _tanh_derivative_into(layer: HiddenLayer, x: np.ndarray, out: np.ndarray) -> None:
+    """Write ``T = 1 - tanh(x W + b)^2`` into the (possibly strided) view ``out: (n, M)``."""
+    for j in range(0, layer.width, _COLUMN_BLOCK):
+        cols = slice(j, j + _COLUMN_BLOCK)
+        out[:, cols] = x @ layer.W[:, cols]
+        out[:, cols] += layer.b[cols]
+    np.tanh(out, out=out)
+    np.square(out, out=out)
+    np.subtract(1.0, out, out=out)
+
+
 def gradient_system(layer: HiddenLayer, x: np.ndarray, xdot: np.ndarray, x0: np.ndarray,
                     h0: float) -> tuple[np.ndarray, np.ndarray]:
     """The system ``A [c; c0] = rhs`` of METHOD §5.3, without forming the (N, D, M) tensor.
@@ -37,17 +52,24 @@ def gradient_system(layer: HiddenLayer, x: np.ndarray, xdot: np.ndarray, x0: np.
     ``-dH/dq_k = p'_k``; the last row is the anchor ``H(x0) = H0``. The last column is the
     output bias (1 in the anchor row only). ``A: (2*dof*N + 1, M + 1)`` Fortran-ordered,
     ``rhs: (2*dof*N + 1,)``.
+
+    Memory: A itself plus an ``N x 256`` temporary. ``T = 1 - tanh^2`` is computed once,
+    inside the storage of the last block of A, and scaled in place after the other blocks
+    have been derived from it.
     """
     n_points, dim = x.shape
     dof = dim // 2
     width = layer.width
     n_rows = dof * n_points
     a = np.zeros((2 * n_rows + 1, width + 1), order="F")
-    t = tanh_derivative(layer, x)
-    for k in range(dof):
-        np.multiply(t, layer.W[dof + k], out=a[k:n_rows:dof, :width])
-        np.multiply(t, -layer.W[k], out=a[n_rows + k:2 * n_rows:dof, :width])
-    del t
+    # Block k of the q'-rows is T * W[dof + k]; block k of the p'-rows is T * (-W[k]).
+    blocks = [(a[k:n_rows:dof, :width], layer.W[dof + k]) for k in range(dof)]
+    blocks += [(a[n_rows + k:2 * n_rows:dof, :width], -layer.W[k]) for k in range(dof)]
+    t, t_scale = blocks[-1]
+    _tanh_derivative_into(layer, x, t)
+    for view, scale in blocks[:-1]:
+        np.multiply(t, scale, out=view)
+    t *= t_scale
     a[-1, :width] = features(layer, x0)[0]
     a[-1, width] = 1.0
     rhs = np.empty(2 * n_rows + 1)
@@ -60,8 +82,17 @@ def gradient_system(layer: HiddenLayer, x: np.ndarray, xdot: np.ndarray, x0: np.
 def solve_dense(a: np.ndarray, rhs: np.ndarray, rcond: float) -> np.ndarray:
     """Minimum-norm least squares by LAPACK gelsd; singular values ``<= rcond*s_max`` cut.
 
-    ``a`` and ``rhs`` are overwritten (no copy is made of a Fortran-ordered ``a``).
+    ``a: (m, n)`` is overwritten when it is Fortran-ordered float64 (no copy is made);
+    returns the solution ``(n,)``. numpy's ``lstsq(rcond=...)`` calls the same routine.
     """
-    sol, _, _, _ = scipy.linalg.lstsq(a, rhs, cond=rcond, overwrite_a=True, overwrite_b=True,
-                                      check_finite=False, lapack_driver="gelsd")
-    return sol
+    m, n = a.shape
+    b = np.zeros((max(m, n), 1))
+    b[:m, 0] = rhs
+    lwork, iwork, info = scipy.linalg.lapack.dgelsd_lwork(m, n, 1, rcond)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"gelsd workspace query failed (info={info})")
+    x, _, _, info = scipy.linalg.lapack.dgelsd(a, b, int(lwork), int(iwork), rcond,
+                                               overwrite_a=1, overwrite_b=1)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"gelsd: SVD did not converge (info={info})")
+    return x[:n, 0]
