@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SMOKE_NB := results/smoke/notebooks
 
-.PHONY: all setup test unit smoke nbval lab clean-smoke
+.PHONY: all setup test unit smoke nbval lab readme clean-smoke
 
 all: $(STAMP)
 	$(BIN)/snakemake --cores all
@@ -39,3 +39,6 @@ lab: $(STAMP)
 
 clean-smoke:
 	rm -rf results/smoke
+
+readme: $(STAMP)
+	$(BIN)/python -m shnn.readme README.md

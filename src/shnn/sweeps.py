@@ -115,6 +115,7 @@ def run_sweep(sweep_id: str, sweep: dict[str, Any], runs_dir: str | Path,
 
     key = next(iter(sweep["vary"]))
     rows = []
+    computed = 0
     points = sweep_points(sweep)
     for value, repeat, specs in tqdm(points, desc=sweep_id, disable=not progress):
         data = None
@@ -125,9 +126,12 @@ def run_sweep(sweep_id: str, sweep: dict[str, Any], runs_dir: str | Path,
                 data = data or spec_dataset(spec)
                 record = run_fit(spec, data)
                 write_record(path, record)
+                computed += 1
                 log.info("%s %s=%s r=%d %s: %.3e in %.2fs", sweep_id, key, value, repeat,
                          spec.method, record["test_rel_l2_H"], record["fit_seconds"])
             rows.append(_row(sweep_id, key, value, repeat, spec, record))
+    log.info("%s: %d fits computed, %d reused from %s", sweep_id, computed,
+             len(rows) - computed, runs_dir)
     return rows
 
 
