@@ -12,7 +12,12 @@ import torch.nn.functional as F
 
 from shnn.models import EVAL_CHUNK
 from shnn.systems import gradient_to_vector_field
-from shnn.validation import check_finite_float, check_positive_int, check_states, state_dim
+from shnn.validation import (
+    check_finite_float,
+    check_positive_int,
+    check_states,
+    check_training_data,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -127,15 +132,9 @@ class AdamHNN:
         ``fit_seconds_`` (device transfers, optimizer, all steps, constant fix; METHOD §8.8).
         Returns ``self``.
         """
-        dim = state_dim(x)
-        x = check_states(x, dim, "x")
-        xdot = check_states(xdot, dim, "xdot")
-        if xdot.shape[0] != x.shape[0]:
-            raise ValueError(f"xdot has {xdot.shape[0]} rows but x has {x.shape[0]}")
-        x0 = check_states(np.reshape(x0, (1, -1)), dim, "x0")
-        h0 = check_finite_float(H0, "H0")
+        x, xdot, x0, h0 = check_training_data(x, xdot, x0, H0)
         x, xdot = np.ascontiguousarray(x), np.ascontiguousarray(xdot)
-        cpu_params = init_parameters(dim, self.width, self.seed)
+        cpu_params = init_parameters(x.shape[1], self.width, self.seed)
 
         start = time.perf_counter()
         params, losses = self._train(cpu_params, x, xdot, x0, h0)

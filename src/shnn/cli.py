@@ -75,16 +75,16 @@ def parse_params(items: Sequence[str], system: str) -> dict[str, Any]:
     return params
 
 
-def _positive(name: str):
+def _int_at_least(minimum: int):
+    """argparse type: an integer ``>= minimum``."""
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-        if value < 1:
-            raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
         return value
-    parse.__name__ = name
     return parse
 
 
@@ -95,16 +95,6 @@ def _float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text!r}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
     return value
 
 
@@ -128,22 +118,23 @@ def build_parser() -> argparse.ArgumentParser:
                      help="momentum interval per degree of freedom")
     fit.add_argument("--method", required=True, choices=METHODS,
                      help="hidden-layer sampler, or hnn for the Adam-trained baseline")
-    fit.add_argument("--width", type=_positive("width"), required=True, help="hidden neurons M")
-    fit.add_argument("--train-size", type=_positive("train size"), default=10000,
+    fit.add_argument("--width", type=_int_at_least(1), required=True, help="hidden neurons M")
+    fit.add_argument("--train-size", type=_int_at_least(1), default=10000,
                      help="training points N (default 10000)")
-    fit.add_argument("--test-size", type=_positive("test size"), default=10000,
+    fit.add_argument("--test-size", type=_int_at_least(1), default=10000,
                      help="test points (default 10000)")
-    fit.add_argument("--data-seed", type=_seed, default=3943, help="data seed (default 3943)")
-    fit.add_argument("--model-seed", type=_seed, default=992472,
+    fit.add_argument("--data-seed", type=_int_at_least(0), default=3943,
+                     help="data seed (default 3943)")
+    fit.add_argument("--model-seed", type=_int_at_least(0), default=992472,
                      help="model seed (default 992472)")
     fit.add_argument("--rcond", type=_float, default=1e-13,
                      help="SVD cut-off relative to the largest singular value (default 1e-13)")
     fit.add_argument("--elm-bias", metavar="LO,HI",
                      help="ELM bias range (default: min,max of all domain limits)")
-    fit.add_argument("--steps", type=_positive("steps"), default=15000,
+    fit.add_argument("--steps", type=_int_at_least(1), default=15000,
                      help="hnn: Adam steps (default 15000)")
     fit.add_argument("--lr", type=_float, default=5e-4, help="hnn: learning rate (default 5e-4)")
-    fit.add_argument("--batch-size", type=_positive("batch size"), default=2048,
+    fit.add_argument("--batch-size", type=_int_at_least(1), default=2048,
                      help="hnn: batch size (default 2048)")
     fit.add_argument("--json", action="store_true", help="print the record as JSON")
 

@@ -15,6 +15,7 @@ from shnn.validation import (
     check_interval,
     check_positive_int,
     check_states,
+    check_training_data,
     check_values,
     state_dim,
 )
@@ -81,13 +82,7 @@ class SampledHNN(_SampledBase):
         ``H: (N,)`` is the true H at ``x``, used only by the supervised ``"swim"`` oracle.
         Sets ``fit_seconds_`` (sampling and solves, METHOD §9.3). Returns ``self``.
         """
-        dim = state_dim(x)
-        x = check_states(x, dim, "x")
-        xdot = check_states(xdot, dim, "xdot")
-        if xdot.shape[0] != x.shape[0]:
-            raise ValueError(f"xdot has {xdot.shape[0]} rows but x has {x.shape[0]}")
-        x0 = check_states(np.reshape(x0, (1, -1)), dim, "x0")
-        h0 = check_finite_float(H0, "H0")
+        x, xdot, x0, h0 = check_training_data(x, xdot, x0, H0)
         if self.method in (Method.USWIM, Method.SWIM, Method.ASWIM) and x.shape[0] < 3:
             raise ValueError(f"train size must be >= 3 for method {self.method.value!r}, "
                              f"got {x.shape[0]}")

@@ -70,3 +70,15 @@ def state_dim(x: object) -> int:
     if dim < 2 or dim % 2:
         raise ValueError(f"x must have shape (n, 2*dof), got {np.shape(x)}")
     return int(dim)
+
+
+def check_training_data(x: object, xdot: object, x0: object, h0: object
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Validate fit inputs: ``x, xdot: (N, 2*dof)`` with equal rows, ``x0: (1, 2*dof)``, ``H0``."""
+    dim = state_dim(x)
+    x_arr = check_states(x, dim, "x")
+    xdot_arr = check_states(xdot, dim, "xdot")
+    if xdot_arr.shape[0] != x_arr.shape[0]:
+        raise ValueError(f"xdot has {xdot_arr.shape[0]} rows but x has {x_arr.shape[0]}")
+    x0_arr = check_states(np.reshape(x0, (1, -1)), dim, "x0")
+    return x_arr, xdot_arr, x0_arr, check_finite_float(h0, "H0")
