@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SMOKE_NB := results/smoke/notebooks
 
-.PHONY: all setup test unit smoke nbval lab readme clean-smoke
+.PHONY: all setup test unit fidelity smoke nbval lab readme clean-smoke
 
 all: $(STAMP)
 	$(BIN)/snakemake --cores all
@@ -23,10 +23,13 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
 	touch $@
 
-test: unit smoke nbval
+test: unit fidelity smoke nbval
 
 unit: $(STAMP)
-	$(BIN)/pytest -q tests -m "not workflow"
+	$(BIN)/pytest -q tests -m "not workflow and not slow"
+
+fidelity: $(STAMP)
+	$(BIN)/pytest -q tests -m slow
 
 smoke: $(STAMP)
 	$(BIN)/snakemake --cores all --config preset=smoke

@@ -3,6 +3,7 @@
 #   snakemake --cores all --config preset=smoke    smoke preset -> results/smoke/figures/
 #   snakemake --cores all figures/fig02_single_pendulum.pdf   rebuild one figure
 import json
+import sys
 from glob import glob
 
 from snakemake.exceptions import WorkflowError
@@ -27,6 +28,8 @@ RES = CFG["results_dir"]
 RUNS = CFG["runs_dir"]
 THREADS = CFG.get("threads", 64)
 SRC = sorted(glob("src/shnn/*.py")) + ["pyproject.toml"]
+# Every tool runs from the interpreter running Snakemake (e.g. .venv/bin), whatever PATH holds.
+PY = sys.executable
 ARTIFACTS = ["fig02_single_pendulum"]
 
 

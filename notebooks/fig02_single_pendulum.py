@@ -46,7 +46,6 @@ root = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "Snakefile").ex
 os.chdir(root)
 
 import matplotlib.pyplot as plt
-import numpy as np
 
 from shnn import aggregate, plotting
 from shnn.config import load
@@ -83,23 +82,12 @@ panels = [("sp-small", "err", r"(a) H errors, domain $[-2\pi,2\pi]\times[-1,1]$"
           ("sp-large", "err", r"(b) H errors, domain $[-2\pi,2\pi]\times[-6,6]$"),
           ("sp-large", "time", r"(c) train times, domain $[-2\pi,2\pi]\times[-6,6]$")]
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), layout="constrained")
-for ax, (sweep_id, kind, title) in zip(axes, panels):
-    log10 = kind == "err"
-    for method in plotting.METHOD_ORDER:
-        x, mean = aggregate.series(summary, sweep_id, method, f"{kind}_mean")
-        _, lo = aggregate.series(summary, sweep_id, method, f"{kind}_min")
-        _, hi = aggregate.series(summary, sweep_id, method, f"{kind}_max")
-        px, pmean = aggregate.series(paper, sweep_id, method, f"{kind}_mean")
-        plotting.plot_paper_mean(ax, px, pmean, method, log10)
-        plotting.plot_band(ax, x, mean, lo, hi, method, log10)
-    plotting.finish_axes(ax, "Network width",
-                         plotting.ERROR_LABEL if log10 else plotting.TIME_LABEL, title)
+for ax, (sweep_id, kind, title) in zip(axes, panels, strict=True):
+    plotting.sweep_panel(ax, summary, paper, sweep_id, kind, "Network width", title)
 axes[0].legend(loc="upper right")
 fig.suptitle(f"Single pendulum (preset: {preset}, {n_repeats} repeats, "
              f"N = {settings['train_size']}; dashed: paper, 10 repeats)")
-for suffix in ("pdf", "png"):
-    Path(out_stem).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(f"{out_stem}.{suffix}")
+plotting.save_figure(fig, out_stem)
 plt.show()
 
 # %% [markdown]
@@ -115,10 +103,7 @@ print(f"wrote {out_stem}.pdf, {out_stem}.png, {out_stem}.csv")
 
 # %%
 # NBVAL_CHECK_OUTPUT
-for sweep_id in ("sp-small", "sp-large"):
-    for method in plotting.METHOD_ORDER:
-        x, mean = aggregate.series(summary, sweep_id, method, "err_mean")
-        print(sweep_id, f"{method:<6}", " ".join(f"{v:5.1f}" for v in np.log10(mean)))
+print(aggregate.log10_means_text(summary, ["sp-small", "sp-large"]))
 
 # %% [markdown]
 # Comparison with the paper at width 1000 (RESULTS §4.3, appendix A.1-A.2): our mean test
@@ -130,10 +115,4 @@ for sweep_id in ("sp-small", "sp-large"):
 table = []
 for sweep_id in ("sp-small", "sp-large"):
     table += aggregate.compare_with_paper(summary, paper, sweep_id, compare_width)
-if not table:
-    print(f"width {compare_width} is not part of preset {preset!r}: nothing to compare")
-for r in table:
-    print(f"{r['sweep']:<9} {r['method']:<6} ours {r['ours_err_mean']:.2e} "
-          f"({r['ours_repeats']} rep.)  paper {r['paper_err_mean']:.2e}  "
-          f"ratio {r['ratio']:6.2f}   time ours {r['ours_time_mean']:.2f} s, "
-          f"paper {r['paper_time_mean']:.2f} s")
+print(aggregate.comparison_text(table, "width"))

@@ -17,7 +17,7 @@ rule sweep:
         f"{RES}/benchmarks/sweep_{{sweep}}.tsv"
     shell:
         "OPENBLAS_NUM_THREADS={threads} OMP_NUM_THREADS={threads} MKL_NUM_THREADS={threads} "
-        "python -m shnn.cli sweep --config {CONFIG_FILE} --sweep {wildcards.sweep} "
+        "{PY} -m shnn.cli sweep --config {CONFIG_FILE} --sweep {wildcards.sweep} "
         "--runs-dir {RUNS} --csv {output} > {log} 2>&1"
 
 
@@ -30,7 +30,7 @@ rule notebook_ipynb:
     log:
         f"{RES}/logs/jupytext_{{name}}.log",
     shell:
-        "jupytext --to ipynb --output {output} {input} > {log} 2>&1"
+        "{PY} -m jupytext --to ipynb --output {output} {input} > {log} 2>&1"
 
 
 rule fig02_single_pendulum:
@@ -51,7 +51,7 @@ rule fig02_single_pendulum:
     benchmark:
         f"{RES}/benchmarks/fig02_single_pendulum.tsv"
     shell:
-        "papermill {input.nb} {output.nb} --cwd . --log-output "
+        "{PY} -m papermill {input.nb} {output.nb} --cwd . --log-output "
         "-p preset {PRESET} -p config_path {CONFIG_FILE} -p runs_dir {RUNS} "
         "-p small_csv {input.small} -p large_csv {input.large} -p paper_csv {input.paper} "
         "-p out_stem {params.stem} > {log} 2>&1"

@@ -18,6 +18,7 @@ import pytest
 
 from shnn.cli import main
 
+pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 DOMAINS = {"sp-small": "-1,1", "sp-large": "-6,6"}
 METHODS = ("elm", "uswim", "aswim", "swim")

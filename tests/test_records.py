@@ -17,10 +17,11 @@ def test_record_path_names_parameters(tmp_path):
     spec = sweeps.sweep_points(SWEEP)[0][2][1]
     path = record_path(tmp_path, spec)
     rel = path.relative_to(tmp_path).as_posix()
-    assert rel == ("system~single_pendulum/f~1/g~1/l~1/m~1/domain~small/train~200/test~100/"
-                   "width~20/method~uswim/seeds~3943-992472.json") or rel == (
-        "system~single_pendulum/domain~small/train~200/test~100/"
-        "width~20/method~uswim/seeds~3943-992472.json")
+    assert rel == ("system~single_pendulum/domain~small/train~200/test~100/"
+                   "width~20/method~uswim/seeds~3943-992472.json")
+    assert spec.params == {"m": 1.0, "l": 1.0, "g": 1.0, "f": 1.0}
+    freq = sweeps.sweep_points({**SWEEP, "params": {"f": 10}})[0][2][0]
+    assert "/f~10/domain~small/" in record_path(tmp_path, freq).as_posix()
 
 
 def test_seeds_restart_per_value_and_advance_per_repeat():

@@ -76,3 +76,29 @@ def write_summary(summary: list[dict[str, Any]], path: str | Path, preset: str) 
         for row in rows:
             writer.writerow({"preset": preset, **{k: (f"{v:.6e}" if isinstance(v, float) else v)
                                                   for k, v in row.items()}})
+
+
+def log10_means_text(summary: list[dict[str, Any]], sweeps: Iterable[str],
+                     methods: Iterable[str] = ("elm", "uswim", "aswim", "swim")) -> str:
+    """One line per sweep and method: log10 of the mean error at each value, 1 decimal.
+
+    Rounded so that the text is robust to BLAS and thread count (the nbval-checked output).
+    """
+    lines = []
+    for sweep in sweeps:
+        for method in methods:
+            _, mean = series(summary, sweep, method, "err_mean")
+            lines.append(f"{sweep} {method:<6} " + " ".join(f"{v:5.1f}" for v in np.log10(mean)))
+    return "\n".join(lines)
+
+
+def comparison_text(table: list[dict[str, Any]], value_name: str) -> str:
+    """Ours vs the paper, one line per row of :func:`compare_with_paper`."""
+    if not table:
+        return "no point of this preset coincides with a point of the paper"
+    return "\n".join(
+        f"{r['sweep']:<14} {value_name} {r['value']:<6g} {r['method']:<6} "
+        f"ours {r['ours_err_mean']:.2e} ({r['ours_repeats']} rep.)  "
+        f"paper {r['paper_err_mean']:.2e}  ratio {r['ratio']:6.2f}   "
+        f"time ours {r['ours_time_mean']:.2f} s, paper {r['paper_time_mean']:.2f} s"
+        for r in table)

@@ -65,3 +65,34 @@ def finish_axes(ax: plt.Axes, xlabel: str, ylabel: str, title: str) -> None:
     ax.set_title(title)
     ax.tick_params(axis="x", labelrotation=60)
     ax.grid(alpha=0.3)
+
+
+def sweep_panel(ax: plt.Axes, summary: list[dict], paper: list[dict], sweep: str, kind: str,
+                xlabel: str, title: str, methods: Sequence[str] = METHOD_ORDER) -> None:
+    """One panel of a sweep figure: ours (mean line, min-max band) over the paper's mean.
+
+    ``kind`` is ``"err"`` (log10 of the test error) or ``"time"`` (fit seconds, linear);
+    ``summary`` and ``paper`` are rows of :func:`shnn.aggregate.summarize` and
+    :func:`shnn.aggregate.load_paper`.
+    """
+    from shnn.aggregate import series
+
+    log10 = kind == "err"
+    for method in methods:
+        px, pmean = series(paper, sweep, method, f"{kind}_mean")
+        if px.size:
+            plot_paper_mean(ax, px, pmean, method, log10)
+        x, mean = series(summary, sweep, method, f"{kind}_mean")
+        _, lo = series(summary, sweep, method, f"{kind}_min")
+        _, hi = series(summary, sweep, method, f"{kind}_max")
+        plot_band(ax, x, mean, lo, hi, method, log10)
+    finish_axes(ax, xlabel, ERROR_LABEL if log10 else TIME_LABEL, title)
+
+
+def save_figure(fig: plt.Figure, out_stem: str) -> None:
+    """Write ``out_stem.pdf`` and ``out_stem.png``."""
+    from pathlib import Path
+
+    Path(out_stem).parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("pdf", "png"):
+        fig.savefig(f"{out_stem}.{suffix}")

@@ -49,9 +49,16 @@ def _fmt(value: Any) -> str:
 
 
 def record_path(runs_dir: str | Path, spec: FitSpec) -> Path:
-    """``runs_dir/system~S[/param~v...]/domain~D/train~N/test~Nt/width~M/method~m/seeds~d-m.json``."""
+    """``runs_dir/system~S[/param~v...]/domain~D/train~N/test~Nt/width~M/method~m/seeds~d-m.json``.
+
+    Only parameters that differ from the system's defaults appear in the path; the record
+    itself stores all of them.
+    """
+    from shnn.systems import parameters
+
+    defaults = parameters(spec.system)
     parts = [f"system~{spec.system}"]
-    parts += [f"{k}~{_fmt(v)}" for k, v in sorted(spec.params.items())]
+    parts += [f"{k}~{_fmt(v)}" for k, v in sorted(spec.params.items()) if defaults.get(k) != v]
     parts += [f"domain~{spec.domain}", f"train~{spec.train_size}", f"test~{spec.test_size}",
               f"width~{spec.width}", f"method~{spec.method}"]
     if spec.method == "hnn":

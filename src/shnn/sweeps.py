@@ -75,7 +75,8 @@ def run_fit(spec: FitSpec, data: Dataset | None = None) -> dict[str, Any]:
 def base_spec(sweep: dict[str, Any], domain: str) -> FitSpec:
     """The fit spec of a sweep before the varied value, repeat and method are filled in."""
     dom = Domain.of(sweep["q_lims"], sweep["p_lims"])
-    return FitSpec(system=sweep["system"], params=dict(sweep.get("params", {})), domain=domain,
+    params = systems.get(sweep["system"], **sweep.get("params", {})).params
+    return FitSpec(system=sweep["system"], params=params, domain=domain,
                    q_lims=[list(v) for v in dom.q_lims], p_lims=[list(v) for v in dom.p_lims],
                    train_size=sweep.get("train_size", 0), test_size=sweep["test_size"],
                    width=sweep.get("width", 0), method="", data_seed=sweep["data_seed"],
