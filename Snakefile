@@ -30,18 +30,46 @@ THREADS = CFG.get("threads", 64)
 SRC = sorted(glob("src/shnn/*.py")) + ["pyproject.toml"]
 # Every tool runs from the interpreter running Snakemake (e.g. .venv/bin), whatever PATH holds.
 PY = sys.executable
-ARTIFACTS = ["fig02_single_pendulum"]
+ARTIFACTS = {
+    "fig02_single_pendulum": ("pdf", "png", "csv"),
+    "fig03_pendulum_frequency": ("pdf", "png", "csv"),
+    "fig04_lotka_volterra_errors": ("pdf", "png", "csv"),
+    "fig05_lotka_volterra_times": ("pdf", "png", "csv"),
+    "fig08_energy_conservation": ("pdf", "png", "csv"),
+    "fig09_error_correction": ("pdf", "png", "csv"),
+    "tab01_accuracy": ("csv", "md", "tex"),
+}
+LV_SWEEPS = ["lv-zero-small", "lv-zero-large", "lv-five"]
 
 
 def sweep_csv(sweep_id):
     return f"{RES}/sweeps/{sweep_id}.csv"
 
 
+def hnn_csv(case):
+    return f"{RES}/hnn/{case}.csv"
+
+
 def artifact_outputs(name):
-    return [f"{FIG}/{name}.{ext}" for ext in ("pdf", "png", "csv")]
+    return [f"{FIG}/{name}.{ext}" for ext in ARTIFACTS[name]]
 
 
-include: "rules/notebooks.smk"
+def papermill(name, **params):
+    """The papermill command of one notebook, parameters as plain strings at parse time."""
+    args = " ".join(f"-p {k} {v}" for k, v in params.items())
+    return (f"{PY} -m papermill {RES}/notebooks/src/{name}.ipynb {RES}/notebooks/{name}.ipynb "
+            f"--cwd . --log-output -p preset {PRESET} -p config_path {CONFIG_FILE} "
+            f"-p runs_dir {RUNS} -p out_stem {FIG}/{name} {args} > {RES}/logs/{name}.log 2>&1")
+
+
+def notebook_inputs(name, *data):
+    """Common inputs of a notebook rule: its .ipynb, the preset, the core, the paper data."""
+    return [f"{RES}/notebooks/src/{name}.ipynb", CONFIG_FILE, *SRC, "data/paper/sweeps.csv",
+            *data]
+
+
+include: "rules/compute.smk"
+include: "rules/artifacts.smk"
 
 
 rule all:

@@ -28,11 +28,9 @@
 preset: str = "smoke"  # preset name, shown in the title
 config_path: str = "config/smoke.yaml"  # preset file holding the sweep settings
 runs_dir: str = "results/runs"  # folder of per-fit records (reused, resumable)
-small_csv: str = "results/smoke/sweeps/sp-small.csv"  # per-fit rows, small domain
-large_csv: str = "results/smoke/sweeps/sp-large.csv"  # per-fit rows, large domain
-paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables A.1-A.10
 out_stem: str = "results/smoke/figures/fig02_single_pendulum"  # output path without suffix
-compare_width: int = 1000  # width at which our means are compared with the paper's
+sweeps_dir: str = "results/smoke/sweeps"  # per-fit rows of each sweep, one CSV per sweep
+paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables A.1-A.10
 
 # %% [markdown]
 # Imports, and the repository root as working directory (so relative paths work both under
@@ -49,7 +47,7 @@ import matplotlib.pyplot as plt
 
 from shnn import aggregate, plotting
 from shnn.config import load
-from shnn.sweeps import read_csv, run_sweep, write_csv
+from shnn.sweeps import load_sweeps
 
 plotting.apply_style()
 
@@ -60,11 +58,7 @@ plotting.apply_style()
 
 # %%
 config = load(config_path)
-rows = []
-for sweep_id, csv_path in (("sp-small", small_csv), ("sp-large", large_csv)):
-    if not Path(csv_path).exists():
-        write_csv(run_sweep(sweep_id, config["sweeps"][sweep_id], runs_dir), csv_path)
-    rows += read_csv(csv_path)
+rows = load_sweeps(config, ["sp-small", "sp-large"], sweeps_dir, runs_dir)
 summary = aggregate.summarize(rows)
 paper = aggregate.load_paper(paper_csv)
 settings = config["sweeps"]["sp-small"]
@@ -106,13 +100,14 @@ print(f"wrote {out_stem}.pdf, {out_stem}.png, {out_stem}.csv")
 print(aggregate.log10_means_text(summary, ["sp-small", "sp-large"]))
 
 # %% [markdown]
-# Comparison with the paper at width 1000 (RESULTS §4.3, appendix A.1-A.2): our mean test
-# error over the preset's repeats against the paper's 10-repeat mean, and the ratio. The
-# digits at the 1e-10 level depend on the LAPACK build (METHOD §15.3); our times are on this
-# machine, the paper's on a 64-core node.
+# Comparison with the paper at every width both have (appendix A.1-A.2; width 1000 feeds
+# Table 1): our mean test error over the preset's repeats (seeds 3943 + r, the paper's first
+# repeats) against the paper's 10-repeat mean, and the ratio. The digits at the 1e-10 level
+# depend on the LAPACK build (METHOD §15.3); our times are on this machine, the paper's on a
+# 64-core node.
 
 # %%
 table = []
 for sweep_id in ("sp-small", "sp-large"):
-    table += aggregate.compare_with_paper(summary, paper, sweep_id, compare_width)
+    table += aggregate.compare_with_paper(summary, paper, sweep_id)
 print(aggregate.comparison_text(table, "width"))

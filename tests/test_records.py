@@ -56,10 +56,10 @@ def test_record_with_other_settings_is_not_reused(tmp_path):
     spec = sweeps.sweep_points(SWEEP)[0][2][0]
     path = record_path(tmp_path, spec)
     write_record(path, {"settings": {**spec.settings(), "rcond": 1e-10}})
-    assert read_record(path, spec) is None
+    assert read_record(path, spec.settings()) is None
     write_record(path, {"settings": spec.settings(), "x": 1})
-    assert read_record(path, spec) == {"settings": json.loads(json.dumps(spec.settings())),
-                                       "x": 1}
+    expected = {"settings": json.loads(json.dumps(spec.settings())), "x": 1}
+    assert read_record(path, spec.settings()) == expected
 
 
 def test_atomic_write_leaves_no_partial_file(tmp_path):

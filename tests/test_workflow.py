@@ -54,7 +54,43 @@ def test_fig02_smoke_outputs():
             assert np.log10(err[0]) - np.log10(err[-1]) > 1.5, (sweep, method, err)
 
 
+ARTIFACTS = {"fig02_single_pendulum": "pdf png csv", "fig03_pendulum_frequency": "pdf png csv",
+             "fig04_lotka_volterra_errors": "pdf png csv",
+             "fig05_lotka_volterra_times": "pdf png csv",
+             "fig08_energy_conservation": "pdf png csv", "fig09_error_correction": "pdf png csv",
+             "tab01_accuracy": "csv md tex"}
+
+
 @pytest.mark.workflow
-def test_rendered_notebook_exists():
-    nb = ROOT / "results" / "smoke" / "notebooks" / "fig02_single_pendulum.ipynb"
-    assert nb.stat().st_size > 0 and "NBVAL_CHECK_OUTPUT" in nb.read_text()
+@pytest.mark.parametrize("name", list(ARTIFACTS))
+def test_every_artifact_and_rendered_notebook(name):
+    for ext in ARTIFACTS[name].split():
+        assert (SMOKE_FIG / f"{name}.{ext}").stat().st_size > 0
+    assert {r["preset"] for r in _summary(name)} == {"smoke"}
+    nb = ROOT / "results" / "smoke" / "notebooks" / f"{name}.ipynb"
+    assert "NBVAL_CHECK_OUTPUT" in nb.read_text()
+    assert (ROOT / "results" / "smoke" / "benchmarks" / f"{name}.tsv").exists()
+
+
+@pytest.mark.workflow
+def test_lotka_volterra_figures_share_fits():
+    errors, times = _summary("fig04_lotka_volterra_errors"), _summary("fig05_lotka_volterra_times")
+    assert errors == times
+
+
+@pytest.mark.workflow
+def test_table1_rows():
+    rows = _summary("tab01_accuracy")
+    assert len(rows) == 5 * 5
+    assert {r["method"] for r in rows} == {"hnn", "elm", "uswim", "aswim", "swim"}
+    for r in rows:
+        assert 0 < float(r["err"]) and float(r["seconds"]) > 0
+    md = (SMOKE_FIG / "tab01_accuracy.md").read_text()
+    assert "preset: smoke" in md and "200 steps" in md
+
+
+@pytest.mark.workflow
+def test_error_correction_reduces_error():
+    for r in _summary("fig09_error_correction"):
+        assert float(r["corrected_mean"]) < float(r["uncorrected_mean"])
+        assert int(r["repeats"]) == 2

@@ -49,19 +49,26 @@ def load_paper(path: str | Path) -> list[dict[str, Any]]:
 
 
 def compare_with_paper(summary: list[dict[str, Any]], paper: list[dict[str, Any]],
-                       sweep: str, value: float) -> list[dict[str, Any]]:
-    """Ours vs the paper at one sweep value: means, and the ratio ours / paper."""
-    ours = {r["method"]: r for r in summary if r["sweep"] == sweep and r["value"] == value}
-    theirs = {r["method"]: r for r in paper if r["sweep"] == sweep and r["value"] == value}
+                       sweep: str, value: float | None = None) -> list[dict[str, Any]]:
+    """Ours vs the paper at one sweep value, or at every value both have (``value=None``).
+
+    One row per value and method: our mean over the preset's repeats, the paper's 10-repeat
+    mean, and the ratio ours / paper.
+    """
+    def keyed(rows: list[dict[str, Any]]) -> dict[tuple[float, str], dict[str, Any]]:
+        return {(float(r["value"]), r["method"]): r for r in rows if r["sweep"] == sweep
+                and (value is None or float(r["value"]) == float(value))}
+
+    ours, theirs = keyed(summary), keyed(paper)
+    order = ("elm", "uswim", "aswim", "swim")
     table = []
-    for method in ours.keys() & theirs.keys():
-        o, t = ours[method], theirs[method]
-        table.append({"sweep": sweep, "value": value, "method": method,
+    for key in sorted(ours.keys() & theirs.keys(), key=lambda k: (k[0], order.index(k[1]))):
+        o, t = ours[key], theirs[key]
+        table.append({"sweep": sweep, "value": key[0], "method": key[1],
                       "ours_err_mean": o["err_mean"], "paper_err_mean": t["err_mean"],
                       "ratio": o["err_mean"] / t["err_mean"], "ours_repeats": o["repeats"],
                       "ours_time_mean": o["time_mean"], "paper_time_mean": t["time_mean"]})
-    order = ("elm", "uswim", "aswim", "swim")
-    return sorted(table, key=lambda r: order.index(r["method"]))
+    return table
 
 
 def write_summary(summary: list[dict[str, Any]], path: str | Path, preset: str) -> None:

@@ -145,6 +145,13 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--sweep", required=True, help="sweep id in the preset")
     sweep.add_argument("--runs-dir", required=True, help="folder of per-fit records")
     sweep.add_argument("--csv", required=True, help="output CSV, one row per fit")
+
+    base = sub.add_parser("baseline", help="train (or load) one Adam-trained HNN baseline of a "
+                          "preset, write its CSV row")
+    base.add_argument("--config", required=True, help="preset YAML, e.g. config/default.yaml")
+    base.add_argument("--case", required=True, help="hnn case (a sweep id) in the preset")
+    base.add_argument("--runs-dir", required=True, help="folder of per-fit records")
+    base.add_argument("--csv", required=True, help="output CSV (one row)")
     return parser
 
 
@@ -233,7 +240,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "fit":
             from shnn.sweeps import run_fit
 
-            record = run_fit(_fit_spec(args))
+            spec = _fit_spec(args)
+            record = {"settings": spec.settings(), **run_fit(spec)}
+            record.pop("loss_history", None)
             if args.json:
                 print(json.dumps(record, sort_keys=True))
             else:
@@ -248,6 +257,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                                  f"choose from {', '.join(config['sweeps'])}")
             rows = run_sweep(args.sweep, config["sweeps"][args.sweep], args.runs_dir)
             write_csv(rows, args.csv)
+        elif args.command == "baseline":
+            from shnn.config import load
+            from shnn.sweeps import BASELINE_COLUMNS, run_baseline, write_csv
+
+            row = run_baseline(load(args.config), args.case, args.runs_dir)
+            write_csv([row], args.csv, BASELINE_COLUMNS)
     except ValueError as exc:
         sys.stderr.write(f"shnn: error: {exc}\n")
         return 2

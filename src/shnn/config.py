@@ -36,7 +36,31 @@ def load(path: str | Path) -> dict[str, Any]:
     validate(config, schema, str(path))
     for sweep_id, sweep in config["sweeps"].items():
         _check_sweep(sweep_id, sweep, str(path))
+    for case, hnn in config["hnn"].items():
+        if case not in config["sweeps"]:
+            raise ConfigError(f"{path}: hnn case {case!r} names no sweep; "
+                              f"choose from {', '.join(config['sweeps'])}")
+        widths = config["sweeps"][case]["vary"].get("width", [])
+        if hnn["width"] not in widths:
+            raise ConfigError(f"{path}: hnn/{case}/width {hnn['width']} is not a width of "
+                              f"sweep {case!r} ({widths}); Table 1 reuses those fits")
+    for section in ("energy", "error_correction"):
+        _check_system_domain(section, config[section], str(path))
+    if config["error_correction"]["steps"] and any(
+            h < config["error_correction"]["dt_true"] for h in config["error_correction"]["steps"]):
+        raise ConfigError(f"{path}: error_correction/steps must all be >= dt_true")
     return config
+
+
+def _check_system_domain(where: str, section: dict[str, Any], source: str) -> None:
+    from shnn import systems
+    from shnn.data import Domain
+
+    try:
+        system = systems.get(section["system"], **section.get("params", {}))
+        Domain.of(section["q_lims"], section["p_lims"]).check_system(system)
+    except ValueError as exc:
+        raise ConfigError(f"{source}: {where}: {exc}") from None
 
 
 def _check_sweep(sweep_id: str, sweep: dict[str, Any], source: str) -> None:

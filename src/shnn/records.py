@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,7 @@ class FitSpec:
     steps: int = 0
     lr: float = 0.0
     batch_size: int = 0
+    weight_decay: float = 0.0
 
     def settings(self) -> dict[str, Any]:
         """The spec as a JSON-ready dict, with the record format version."""
@@ -57,13 +60,14 @@ def record_path(runs_dir: str | Path, spec: FitSpec) -> Path:
     from shnn.systems import parameters
 
     defaults = parameters(spec.system)
-    parts = [f"system~{spec.system}"]
-    parts += [f"{k}~{_fmt(v)}" for k, v in sorted(spec.params.items()) if defaults.get(k) != v]
-    parts += [f"domain~{spec.domain}", f"train~{spec.train_size}", f"test~{spec.test_size}",
-              f"width~{spec.width}", f"method~{spec.method}"]
+    parts: list[tuple[str, Any]] = [("system", spec.system)]
+    parts += [(k, v) for k, v in sorted(spec.params.items()) if defaults.get(k) != v]
+    parts += [("domain", spec.domain), ("train", spec.train_size), ("test", spec.test_size),
+              ("width", spec.width), ("method", spec.method)]
     if spec.method == "hnn":
-        parts.append(f"steps~{spec.steps}")
-    return Path(runs_dir).joinpath(*parts, f"seeds~{spec.data_seed}-{spec.model_seed}.json")
+        parts.append(("steps", spec.steps))
+    parts.append(("seeds", f"{spec.data_seed}-{spec.model_seed}"))
+    return keyed_path(runs_dir, parts)
 
 
 def write_record(path: str | Path, record: dict[str, Any]) -> None:
@@ -80,12 +84,31 @@ def write_record(path: str | Path, record: dict[str, Any]) -> None:
         raise
 
 
-def read_record(path: str | Path, spec: FitSpec) -> dict[str, Any] | None:
-    """The stored record if it exists, parses and was made with exactly ``spec``; else None."""
+def read_record(path: str | Path, settings: dict[str, Any]) -> dict[str, Any] | None:
+    """The stored record if it exists, parses and was made with exactly ``settings``."""
     try:
         record = json.loads(Path(path).read_text())
     except (FileNotFoundError, json.JSONDecodeError):
         return None
-    if record.get("settings") != json.loads(json.dumps(spec.settings())):
-        return None
-    return record
+    return record if record.get("settings") == json.loads(json.dumps(settings)) else None
+
+
+def keyed_path(runs_dir: str | Path, parts: list[tuple[str, Any]], suffix: str = ".json") -> Path:
+    """``runs_dir/k1~v1/k2~v2/.../kn~vn<suffix>`` from ordered ``(key, value)`` parts."""
+    names = [f"{k}~{_fmt(v)}" for k, v in parts]
+    return Path(runs_dir).joinpath(*names[:-1], names[-1] + suffix)
+
+
+def load_or_compute(path: str | Path, settings: dict[str, Any],
+                    compute: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], bool]:
+    """``(record, computed)``: the record at ``path`` if made with ``settings``, else a new one.
+
+    A new record is ``{"settings": ..., **compute(), "created": ...}``, written atomically.
+    """
+    record = read_record(path, settings)
+    if record is not None:
+        return record, False
+    record = {"settings": json.loads(json.dumps(settings)), **compute(),
+              "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    write_record(path, record)
+    return record, True

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import csv
 import logging
-import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from shnn import systems
 from shnn.data import Dataset, Domain, make_dataset
 from shnn.metrics import relative_l2
 from shnn.models import SampledHNN
-from shnn.records import FitSpec, read_record, record_path, write_record
+from shnn.records import FitSpec, load_or_compute, record_path
 from shnn.sampling import Method
 
 log = logging.getLogger(__name__)
@@ -32,13 +31,17 @@ CSV_COLUMNS = ("sweep", "system", "domain", "vary", "value", "repeat", "method",
                "train_rel_l2_H", "test_rel_l2_xdot", "train_rel_l2_xdot", "fit_seconds")
 
 
+#: Columns of a baseline CSV: a sweep row plus the training settings and final loss.
+BASELINE_COLUMNS = (*CSV_COLUMNS, "steps", "lr", "final_loss")
+
+
 def make_model(spec: FitSpec) -> Any:
     """An unfitted model for ``spec``: :class:`SampledHNN`, or the Adam baseline for ``hnn``."""
     if spec.method == "hnn":
         from shnn.adam import AdamHNN
 
         return AdamHNN(spec.width, seed=spec.model_seed, steps=spec.steps, lr=spec.lr,
-                       batch_size=spec.batch_size)
+                       batch_size=spec.batch_size, weight_decay=spec.weight_decay)
     return SampledHNN(spec.width, spec.method, seed=spec.model_seed, rcond=spec.rcond,
                       elm_bias=tuple(spec.elm_bias) if spec.elm_bias else None)
 
@@ -51,25 +54,31 @@ def spec_dataset(spec: FitSpec) -> Dataset:
 
 
 def run_fit(spec: FitSpec, data: Dataset | None = None) -> dict[str, Any]:
-    """Fit one model and return its record: settings, fit seconds, train/test errors."""
+    """Fit one model; return its results: fit seconds, train/test errors of H and x'."""
     if data is None:
         data = spec_dataset(spec)
     model = make_model(spec)
     model.fit(data.x_train, data.xdot_train, data.x0, data.H0, H=data.H_train)
     system = systems.get(spec.system, **spec.params)
-    record = {
-        "settings": spec.settings(),
+    results = {
         "fit_seconds": model.fit_seconds_,
         "test_rel_l2_H": relative_l2(data.H_test, model.hamiltonian(data.x_test)),
         "train_rel_l2_H": relative_l2(data.H_train, model.hamiltonian(data.x_train)),
         "test_rel_l2_xdot": relative_l2(system.vector_field(data.x_test),
                                         model.vector_field(data.x_test)),
         "train_rel_l2_xdot": relative_l2(data.xdot_train, model.vector_field(data.x_train)),
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
-    if hasattr(model, "loss_history_"):
-        record["final_loss"] = float(np.mean(model.loss_history_[-1000:]))
-    return record
+    if spec.method == "hnn":
+        results["final_loss"] = float(np.mean(model.loss_history_[-1000:]))
+        results["loss_history"] = model.loss_history_[:: max(1, spec.steps // 1000)].tolist()
+    return results
+
+
+def fit_record(spec: FitSpec, runs_dir: str | Path,
+               data: Callable[[], Dataset] | None = None) -> tuple[dict[str, Any], bool]:
+    """``(record, computed)`` of one fit: stored if its settings match, else fitted now."""
+    return load_or_compute(record_path(runs_dir, spec), spec.settings(),
+                           lambda: run_fit(spec, data() if data else None))
 
 
 def base_spec(sweep: dict[str, Any], domain: str) -> FitSpec:
@@ -119,14 +128,16 @@ def run_sweep(sweep_id: str, sweep: dict[str, Any], runs_dir: str | Path,
     computed = 0
     points = sweep_points(sweep)
     for value, repeat, specs in tqdm(points, desc=sweep_id, disable=not progress):
-        data = None
+        cache: list[Dataset] = []
+
+        def data(spec: FitSpec = specs[0]) -> Dataset:
+            if not cache:
+                cache.append(spec_dataset(spec))
+            return cache[0]
+
         for spec in specs:
-            path = record_path(runs_dir, spec)
-            record = read_record(path, spec)
-            if record is None:
-                data = data or spec_dataset(spec)
-                record = run_fit(spec, data)
-                write_record(path, record)
+            record, new = fit_record(spec, runs_dir, data)
+            if new:
                 computed += 1
                 log.info("%s %s=%s r=%d %s: %.3e in %.2fs", sweep_id, key, value, repeat,
                          spec.method, record["test_rel_l2_H"], record["fit_seconds"])
@@ -134,6 +145,25 @@ def run_sweep(sweep_id: str, sweep: dict[str, Any], runs_dir: str | Path,
     log.info("%s: %d fits computed, %d reused from %s", sweep_id, computed,
              len(rows) - computed, runs_dir)
     return rows
+
+
+def baseline_spec(config: dict[str, Any], case: str) -> FitSpec:
+    """The Adam-trained HNN of ``config["hnn"][case]`` on the data of repeat 0 of that sweep."""
+    if case not in config["hnn"]:
+        raise ValueError(f"unknown hnn case {case!r}; choose from {', '.join(config['hnn'])}")
+    settings = config["hnn"][case]
+    return replace(base_spec(config["sweeps"][case], config["sweeps"][case]["domain"]),
+                   method="hnn", width=settings["width"], steps=settings["steps"],
+                   lr=settings["lr"], batch_size=settings["batch_size"],
+                   weight_decay=settings["weight_decay"], rcond=0.0, elm_bias=[])
+
+
+def run_baseline(config: dict[str, Any], case: str, runs_dir: str | Path) -> dict[str, Any]:
+    """Train (or load) one Adam baseline; returns its CSV row."""
+    spec = baseline_spec(config, case)
+    record, _ = fit_record(spec, runs_dir)
+    row = _row(case, "width", spec.width, 0, spec, record)
+    return {**row, "steps": spec.steps, "lr": spec.lr, "final_loss": record["final_loss"]}
 
 
 def _row(sweep_id: str, key: str, value: Any, repeat: int, spec: FitSpec,
@@ -171,3 +201,15 @@ def read_csv(path: str | Path) -> list[dict[str, Any]]:
 
     with Path(path).open(newline="") as fh:
         return [{k: convert(v) for k, v in row.items()} for row in csv.DictReader(fh)]
+
+
+def load_sweeps(config: dict[str, Any], sweep_ids: Iterable[str], sweeps_dir: str | Path,
+                runs_dir: str | Path) -> list[dict[str, Any]]:
+    """Rows of several sweeps: read each sweep's CSV, or run the sweep first if it is missing."""
+    rows: list[dict[str, Any]] = []
+    for sweep_id in sweep_ids:
+        path = Path(sweeps_dir) / f"{sweep_id}.csv"
+        if not path.exists():
+            write_csv(run_sweep(sweep_id, config["sweeps"][sweep_id], runs_dir), path)
+        rows += read_csv(path)
+    return rows

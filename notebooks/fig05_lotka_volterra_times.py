@@ -1,0 +1,117 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Figure 5 — Lotka-Volterra: training times vs network width
+#
+# Reproduces RESULTS §7: the Lotka-Volterra Hamiltonian in log coordinates
+# $H = \delta e^p - \gamma p + \beta e^q - \alpha q$ in three cases, zero-centered on
+# $[-2,2]^2$ (a) and $[-5,5]^2$ (b), and five-centered on $[0,8]^2$ (c), with the
+# fit time (sampling plus least squares; both stages for A-SWIM) against the hidden-layer
+# width, on this machine. The fits are the ones of figure 4 (the same sweep records); the
+# paper's dashed times come from a 64-core node, so compare shapes and ratios (A-SWIM about
+# 2.2-2.4x U-SWIM), not absolute values. Lines are means over repeats, bands min to max; the
+# paper's means are drawn faintly
+# dashed behind ours.
+#
+# The parameters below are the smoke scale, so the notebook runs on its own; the pipeline
+# injects the chosen preset.
+
+# %% tags=["parameters"]
+preset: str = "smoke"  # preset name, shown in the title
+config_path: str = "config/smoke.yaml"  # preset file holding the sweep settings
+runs_dir: str = "results/runs"  # folder of per-fit records (reused, resumable)
+out_stem: str = "results/smoke/figures/fig05_lotka_volterra_times"  # output path without suffix
+sweeps_dir: str = "results/smoke/sweeps"  # per-fit rows of each sweep, one CSV per sweep
+paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables A.1-A.10
+kind: str = "time"  # "err": log10 test error of H; "time": fit seconds
+
+# %% [markdown]
+# Imports, and the repository root as working directory (so relative paths work both under
+# the pipeline and in `jupyter lab`).
+
+# %%
+import os
+from pathlib import Path
+
+root = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "Snakefile").exists())
+os.chdir(root)
+
+import matplotlib.pyplot as plt
+
+from shnn import aggregate, plotting
+from shnn.config import load
+from shnn.sweeps import load_sweeps
+
+plotting.apply_style()
+
+# %% [markdown]
+# Load the per-fit records of the three sweeps (computing any that are missing; figures 4 and
+# 5 share them) and aggregate them over repeats.
+
+# %%
+config = load(config_path)
+sweeps = ["lv-zero-small", "lv-zero-large", "lv-five"]
+rows = load_sweeps(config, sweeps, sweeps_dir, runs_dir)
+summary = aggregate.summarize(rows)
+paper = aggregate.load_paper(paper_csv)
+settings = config["sweeps"]["lv-zero-small"]
+widths = sorted({r["value"] for r in summary})
+print(f"preset {preset}: {len(rows)} fits, widths {widths}, {settings['repeats']} repeats, "
+      f"N = {settings['train_size']} train / {settings['test_size']} test")
+
+# %% [markdown]
+# The figure: one panel per case.
+
+# %%
+titles = [r"(a) train times, zero-centered, domain $[-2,2]^2$",
+          r"(b) train times, zero-centered, domain $[-5,5]^2$",
+          r"(c) train times, five-centered, domain $[0,8]^2$"]
+fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), layout="constrained")
+for ax, sweep_id, title in zip(axes, sweeps, titles, strict=True):
+    plotting.sweep_panel(ax, summary, paper, sweep_id, kind, "Network width", title)
+axes[0].legend(loc="upper right" if kind == "err" else "upper left")
+fig.suptitle(f"Lotka-Volterra training times (preset: {preset}, {settings['repeats']} repeats, "
+             f"N = {settings['train_size']}; dashed: paper, 10 repeats)")
+plotting.save_figure(fig, out_stem)
+plt.show()
+
+# %% [markdown]
+# Write exactly the plotted numbers (means, mins and maxes over repeats) to CSV.
+
+# %%
+aggregate.write_summary(summary, f"{out_stem}.csv", preset)
+print(f"wrote {out_stem}.pdf, {out_stem}.png, {out_stem}.csv")
+
+# %% [markdown]
+# Times depend on the machine, so no cell of this notebook is checked by nbval except the
+# settings; the ratio A-SWIM / U-SWIM of the mean times is printed for the record.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(f"{len(rows)} fits, widths {widths}")
+
+# %%
+for sweep_id in sweeps:
+    _, a = aggregate.series(summary, sweep_id, "aswim", "time_mean")
+    _, u = aggregate.series(summary, sweep_id, "uswim", "time_mean")
+    print(sweep_id, "A-SWIM / U-SWIM time:", " ".join(f"{v:.2f}" for v in a / u))
+
+# %% [markdown]
+# Comparison with the paper at every width both have (appendix A.6-A.8; width 1000 feeds
+# Table 1). ELM on the five-centered case is very noisy (its min-max band spans about four
+# orders of magnitude in the paper), so means over few repeats scatter widely there.
+
+# %%
+table = [r for s in sweeps for r in aggregate.compare_with_paper(summary, paper, s)]
+print(aggregate.comparison_text(table, "width"))

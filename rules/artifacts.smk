@@ -1,0 +1,111 @@
+# One rule per paper artifact: papermill runs its notebook with the preset's parameters.
+
+
+rule fig02_single_pendulum:
+    """Figure 2: single pendulum errors (two domains) and times vs width."""
+    input:
+        notebook_inputs("fig02_single_pendulum", sweep_csv("sp-small"), sweep_csv("sp-large")),
+    output:
+        artifact_outputs("fig02_single_pendulum"),
+        f"{RES}/notebooks/fig02_single_pendulum.ipynb",
+    log:
+        f"{RES}/logs/fig02_single_pendulum.log",
+    benchmark:
+        f"{RES}/benchmarks/fig02_single_pendulum.tsv"
+    shell:
+        papermill("fig02_single_pendulum", sweeps_dir=f"{RES}/sweeps")
+
+
+rule fig03_pendulum_frequency:
+    """Figure 3: single pendulum with f = 10, 15, 20, errors vs train-set size."""
+    input:
+        notebook_inputs("fig03_pendulum_frequency",
+                        *[sweep_csv(f"sp-f{f}") for f in (10, 15, 20)]),
+    output:
+        artifact_outputs("fig03_pendulum_frequency"),
+        f"{RES}/notebooks/fig03_pendulum_frequency.ipynb",
+    log:
+        f"{RES}/logs/fig03_pendulum_frequency.log",
+    benchmark:
+        f"{RES}/benchmarks/fig03_pendulum_frequency.tsv"
+    shell:
+        papermill("fig03_pendulum_frequency", sweeps_dir=f"{RES}/sweeps")
+
+
+rule fig04_lotka_volterra_errors:
+    """Figure 4: Lotka-Volterra errors vs width, three cases."""
+    input:
+        notebook_inputs("fig04_lotka_volterra_errors", *[sweep_csv(s) for s in LV_SWEEPS]),
+    output:
+        artifact_outputs("fig04_lotka_volterra_errors"),
+        f"{RES}/notebooks/fig04_lotka_volterra_errors.ipynb",
+    log:
+        f"{RES}/logs/fig04_lotka_volterra_errors.log",
+    benchmark:
+        f"{RES}/benchmarks/fig04_lotka_volterra_errors.tsv"
+    shell:
+        papermill("fig04_lotka_volterra_errors", sweeps_dir=f"{RES}/sweeps", kind="err")
+
+
+rule fig05_lotka_volterra_times:
+    """Figure 5: Lotka-Volterra training times vs width (the fits of figure 4)."""
+    input:
+        notebook_inputs("fig05_lotka_volterra_times", *[sweep_csv(s) for s in LV_SWEEPS]),
+    output:
+        artifact_outputs("fig05_lotka_volterra_times"),
+        f"{RES}/notebooks/fig05_lotka_volterra_times.ipynb",
+    log:
+        f"{RES}/logs/fig05_lotka_volterra_times.log",
+    benchmark:
+        f"{RES}/benchmarks/fig05_lotka_volterra_times.tsv"
+    shell:
+        papermill("fig05_lotka_volterra_times", sweeps_dir=f"{RES}/sweeps", kind="time")
+
+
+rule fig08_energy_conservation:
+    """Figure 8: sampled MLP vs sampled HNN, trajectories, errors and energy."""
+    input:
+        notebook_inputs("fig08_energy_conservation", "data/paper/energy_conservation.csv"),
+    output:
+        artifact_outputs("fig08_energy_conservation"),
+        f"{RES}/notebooks/fig08_energy_conservation.ipynb",
+    threads: THREADS
+    log:
+        f"{RES}/logs/fig08_energy_conservation.log",
+    benchmark:
+        f"{RES}/benchmarks/fig08_energy_conservation.tsv"
+    shell:
+        papermill("fig08_energy_conservation")
+
+
+rule fig09_error_correction:
+    """Figure 9: first-order error correction from snapshot pairs."""
+    input:
+        notebook_inputs("fig09_error_correction", "data/paper/error_correction.csv"),
+    output:
+        artifact_outputs("fig09_error_correction"),
+        f"{RES}/notebooks/fig09_error_correction.ipynb",
+    threads: THREADS
+    log:
+        f"{RES}/logs/fig09_error_correction.log",
+    benchmark:
+        f"{RES}/benchmarks/fig09_error_correction.tsv"
+    shell:
+        papermill("fig09_error_correction")
+
+
+rule tab01_accuracy:
+    """Table 1: Adam-trained HNN vs the sampled HNNs at width 1000 (non-chaotic systems)."""
+    input:
+        notebook_inputs("tab01_accuracy", "data/paper/hnn.csv",
+                        *[sweep_csv(s) for s in ["sp-small", "sp-large", *LV_SWEEPS]],
+                        *[hnn_csv(c) for c in CFG["hnn"]]),
+    output:
+        artifact_outputs("tab01_accuracy"),
+        f"{RES}/notebooks/tab01_accuracy.ipynb",
+    log:
+        f"{RES}/logs/tab01_accuracy.log",
+    benchmark:
+        f"{RES}/benchmarks/tab01_accuracy.tsv"
+    shell:
+        papermill("tab01_accuracy", sweeps_dir=f"{RES}/sweeps", hnn_dir=f"{RES}/hnn")
