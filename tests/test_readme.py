@@ -1,0 +1,33 @@
+"""The README's generated tables: every artifact listed, runtimes summed from benchmarks."""
+
+from pathlib import Path
+
+from shnn import readme
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_artifacts_match_notebooks():
+    assert set(readme.ARTIFACTS) == {p.stem for p in (ROOT / "notebooks").glob("*.py")}
+
+
+def test_tables_from_benchmark_files(tmp_path):
+    bench = tmp_path / "results" / "default" / "benchmarks"
+    bench.mkdir(parents=True)
+    header = "s\th:m:s\tmax_rss\n"
+    (bench / "fig02_single_pendulum.tsv").write_text(header + "10.0\t0:00:10\t1\n")
+    (bench / "sweep_sp-small.tsv").write_text(header + "100.0\t0:01:40\t1\n")
+    (bench / "sweep_sp-large.tsv").write_text(header + "30.0\t0:00:30\t1\n")
+    table = readme.artifact_table(tmp_path / "results")
+    row = next(line for line in table.splitlines() if "`fig02_single_pendulum`" in line)
+    assert row.endswith("| not run | 2.3 min | not run |")
+    assert "| not run | not run | not run |" in next(
+        line for line in table.splitlines() if "fig03" in line)
+    text = "a\n<!-- artifacts:start -->\nold\n<!-- artifacts:end -->\n<!-- runtimes:start -->\n" \
+           "<!-- runtimes:end -->\nb\n"
+    path = tmp_path / "README.md"
+    path.write_text(text)
+    readme.update(path, tmp_path / "results")
+    out = path.read_text()
+    assert "old" not in out and "`sweep_sp-small` | not run | 100 s | not run |" in out
+    assert out.startswith("a\n") and out.endswith("b\n")
