@@ -7,7 +7,13 @@ import pytest
 import torch
 
 from shnn import systems
-from shnn.adam import AdamHNN, batch_bounds, init_parameters
+from shnn.adam import (
+    AdamHNN,
+    batch_bounds,
+    derivative_loss_and_grads,
+    derivative_loss_autograd,
+    init_parameters,
+)
 from shnn.data import Domain, make_dataset
 
 SP = systems.get("single_pendulum")
@@ -51,8 +57,12 @@ def test_batch_bounds_follow_method_examples():
     assert batch_bounds(1, b, 500) == (48, 500)  # N < B: truncated, no wrap-around
 
 
-def reference_losses(x, xdot, width, seed, steps, lr, batch_size, weight_decay):
-    """Straightforward nn.Sequential + autograd re-implementation of METHOD §8.3-8.5."""
+def reference_fit(x, xdot, width, seed, steps, lr, batch_size, weight_decay):
+    """Straightforward nn.Sequential + autograd re-implementation of METHOD §8.3-8.5.
+
+    Per-step batch copies, ``dH/dx`` with ``create_graph=True`` and a double backward. Returns
+    the per-step losses and the trained network (integration constant not yet fixed).
+    """
     torch.manual_seed(seed)
     net = torch.nn.Sequential(torch.nn.Linear(x.shape[1], width, dtype=torch.float64),
                               torch.nn.Tanh(),
@@ -69,7 +79,11 @@ def reference_losses(x, xdot, width, seed, steps, lr, batch_size, weight_decay):
         loss.backward()
         opt.step()
         out.append(loss.item())
-    return np.array(out)
+    return np.array(out), net
+
+
+def reference_losses(x, xdot, width, seed, steps, lr, batch_size, weight_decay):
+    return reference_fit(x, xdot, width, seed, steps, lr, batch_size, weight_decay)[0]
 
 
 def test_first_losses_equal_reference_implementation(data):
@@ -81,6 +95,62 @@ def test_first_losses_equal_reference_implementation(data):
     torch.set_rng_state(state)
     assert model.loss_history_.shape == (20,)
     np.testing.assert_allclose(model.loss_history_, expected, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("dim", [2, 4, 6])
+def test_closed_form_loss_and_gradients_equal_double_backward(dim):
+    gen = torch.Generator().manual_seed(dim)
+    params = tuple(p.requires_grad_(True) for p in init_parameters(dim, 37, dim))
+    x = torch.randn(53, dim, dtype=torch.float64, generator=gen)
+    xdot = torch.randn(53, dim, dtype=torch.float64, generator=gen)
+    loss = derivative_loss_autograd(params, x.clone().requires_grad_(True), xdot)
+    loss.backward()
+    assert params[3].grad is None  # b_out is not in the loss: Adam must skip it
+    x1 = torch.cat([x, torch.ones(53, 1, dtype=torch.float64)], dim=1)
+    with torch.no_grad():
+        got_loss, *grads = derivative_loss_and_grads(*params[:3], x1, xdot)
+    assert not got_loss.requires_grad
+    np.testing.assert_allclose(got_loss.item(), loss.item(), rtol=1e-14)
+    for got, p in zip(grads, params[:3], strict=True):
+        assert got.shape == p.shape
+        np.testing.assert_allclose(got.numpy(), p.grad.numpy(), rtol=1e-12,
+                                   atol=1e-14 * p.grad.abs().max().item())
+
+
+# N = 700 with B = 256: batches 0-256, 256-512, 512-700 (188 rows), 68-324, ... (cut short).
+REFERENCE_CASES = {
+    "henon_heiles": (systems.get("henon_heiles", alpha=1.0),
+                     Domain.of([(-1.0, 1.0)] * 2, [(-1.0, 1.0)] * 2)),
+    "single_pendulum": (SP, Domain.of([(-2 * np.pi, 2 * np.pi)], [(-1.0, 1.0)])),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFERENCE_CASES))
+def test_fast_training_equals_double_backward_reference(case):
+    system, domain = REFERENCE_CASES[case]
+    data = make_dataset(system, domain, 700, 10, 3943)
+    kwargs = {"width": 64, "seed": 992472, "steps": 200, "lr": 1e-3, "batch_size": 256,
+              "weight_decay": 1e-4}
+    state = torch.get_rng_state()
+    expected, net = reference_fit(data.x_train, data.xdot_train, **kwargs)
+    torch.set_rng_state(state)
+    assert any(i1 - i0 < 256 for i0, i1 in (batch_bounds(t, 256, 700) for t in range(200)))
+    model = AdamHNN(**kwargs).fit(data.x_train, data.xdot_train, data.x0, data.H0)
+    assert model.loss_history_.shape == (200,)
+    np.testing.assert_allclose(model.loss_history_, expected, rtol=1e-10, atol=0)
+
+    with torch.no_grad():  # the reference's constant fix, b_out <- b_out + H0 - H(x0)
+        h_x0 = net(torch.tensor(data.x0)).item()
+    want = {"W_": net[0].weight, "b_": net[0].bias, "coef_": net[2].weight[0]}
+    for name, ref in want.items():
+        np.testing.assert_allclose(getattr(model, name), ref.detach().numpy(), rtol=1e-8,
+                                   atol=1e-8 * ref.abs().max().item(), err_msg=name)
+    np.testing.assert_allclose(model.bias_, net[2].bias.item() + data.H0 - h_x0, rtol=1e-8)
+
+    slow = AdamHNN(**kwargs, backend="autograd").fit(data.x_train, data.xdot_train, data.x0,
+                                                     data.H0)
+    np.testing.assert_allclose(slow.loss_history_, expected, rtol=1e-12, atol=0)  # old path
+    np.testing.assert_allclose(model.W_, slow.W_, rtol=1e-8, atol=0)
 
 
 def test_loss_decreases(fitted):
@@ -119,6 +189,10 @@ def test_bad_inputs_raise(data):
         AdamHNN(10, lr=0.0)
     with pytest.raises(ValueError, match="device"):
         AdamHNN(10, device="tpu")
+    with pytest.raises(ValueError, match="backend"):
+        AdamHNN(10, backend="numpy")
+    with pytest.raises(ValueError, match="compile"):
+        AdamHNN(10, compile="yes")
     if not torch.cuda.is_available():
         with pytest.raises(ValueError, match="'cuda'"):
             AdamHNN(10, device="cuda")

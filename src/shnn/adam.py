@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Callable
 
 import numpy as np
 import torch
@@ -23,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 Params = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]
 
+#: How the gradients are computed: the closed form (default) or the plain double backward.
+BACKENDS = ("closed_form", "autograd")
 
 
 def check_device(device: str) -> torch.device:
@@ -73,15 +76,63 @@ def network_hamiltonian(params: Params, x: torch.Tensor) -> torch.Tensor:
     return F.linear(torch.tanh(F.linear(x, w, b)), v, b_out)
 
 
-def derivative_loss(params: Params, x: torch.Tensor, xdot: torch.Tensor) -> torch.Tensor:
+def derivative_loss_autograd(params: Params, x: torch.Tensor,
+                             xdot: torch.Tensor) -> torch.Tensor:
     """MSE over all ``n x D`` entries between ``xdot`` and ``(dH/dp, -dH/dq)`` (METHOD §8.3).
 
-    ``x`` must require grad; the graph is kept so the loss can be differentiated again.
+    The straightforward form: ``dH/dx`` by autograd with ``create_graph=True``, so that
+    ``loss.backward()`` differentiates through that gradient again (a double backward). ``x``
+    must require grad. The reference for :func:`derivative_loss_and_grads`.
     """
     dof = x.shape[1] // 2
     (grad,) = torch.autograd.grad(network_hamiltonian(params, x).sum(), x, create_graph=True)
     xdot_hat = torch.cat([grad[:, dof:], -grad[:, :dof]], dim=1)
     return ((xdot - xdot_hat) ** 2).mean()
+
+
+#: Former name of :func:`derivative_loss_autograd`.
+derivative_loss = derivative_loss_autograd
+
+
+def derivative_loss_and_grads(w: torch.Tensor, b: torch.Tensor, v: torch.Tensor,
+                              x1: torch.Tensor, xdot: torch.Tensor
+                              ) -> tuple[torch.Tensor, ...]:
+    """The loss of :func:`derivative_loss_autograd` and its parameter gradients, in closed form.
+
+    For ``H(x) = v.tanh(W x + b) + b_out`` with ``t = tanh(x W^T + b)`` and ``s = 1 - t^2``
+    (both ``(n, M)``), ``dH/dx = (s * v) W``, so ``xdot_hat = (dH/dp, -dH/dq) = s (v^T * Ws)``
+    with the symplectic columns ``Ws = (W_p, -W_q)``. With ``e = dL/dxdot_hat = 2 (xdot_hat -
+    xdot) / (n D)``, back-propagation through that expression gives, for hidden unit ``m``::
+
+        dL/dv_m  = sum_k Ws_mk (s^T e)_mk
+        dL/dWs_mk (direct) = v_m (s^T e)_mk
+        dL/d(W, b)_mj (through t) = -2 v_m sum_k Ws_mk Z_mkj,  Z = (t s)^T (e_k x1_j)
+
+    where ``x1 = (x, 1)`` carries the bias as a last input column. Only three skinny products
+    with the ``(n, M)`` matrices ``s`` and ``t s`` are needed, instead of the many ``(n, M)``
+    passes of a double backward. ``b_out`` gets no gradient (it is not in the loss).
+
+    Args: ``w: (M, D)``, ``b: (M,)``, ``v: (1, M)``, ``x1: (n, D+1)`` (states, then a column of
+    ones), ``xdot: (n, D)``. Returns ``(loss, dL/dw, dL/db, dL/dv)`` without autograd graphs.
+    """
+    n, d = xdot.shape
+    dof = d // 2
+    vt = v.t()                                              # (M, 1)
+    w_sym = torch.cat((w[:, dof:], -w[:, :dof]), dim=1)     # (M, D)
+    t = torch.tanh(torch.addmm(b, x1[:, :d], w.t()))        # (n, M)
+    s = 1.0 - t * t
+    residual = s @ (vt * w_sym) - xdot                      # xdot_hat - xdot, (n, D)
+    loss = (residual * residual).mean()
+    e = residual * (2.0 / residual.numel())
+    se = s.t() @ e                                          # (M, D)
+    ex = (e.unsqueeze(2) * x1.unsqueeze(1)).reshape(n, d * (d + 1))
+    z = ((t * s).t() @ ex).view(-1, d, d + 1)               # (M, D, D+1)
+    g_through_t = (w_sym.unsqueeze(2) * z).sum(1) * (-2.0 * vt)
+    g_sym = se * vt
+    grad_w = g_through_t[:, :d] + torch.cat((-g_sym[:, dof:], g_sym[:, :dof]), dim=1)
+    grad_b = g_through_t[:, d].contiguous()
+    grad_v = (w_sym * se).sum(1).unsqueeze(0)
+    return loss, grad_w, grad_b, grad_v
 
 
 class AdamHNN:
@@ -104,7 +155,8 @@ class AdamHNN:
 
     def __init__(self, width: int, seed: int = 0, steps: int = 15000, lr: float = 5e-4,
                  batch_size: int = 2048, weight_decay: float = 1e-13, device: str = "cpu",
-                 log_every: int = 1000) -> None:
+                 log_every: int = 1000, backend: str = "closed_form",
+                 compile: bool = False) -> None:
         self.width = check_positive_int(width, "width")
         self.seed = check_positive_int(seed, "seed", minimum=0)
         self.steps = check_positive_int(steps, "steps")
@@ -115,6 +167,12 @@ class AdamHNN:
             raise ValueError(f"weight_decay must be >= 0, got {weight_decay!r}")
         self.device = check_device(device)
         self.log_every = check_positive_int(log_every, "log_every")
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+        self.backend = backend
+        if not isinstance(compile, bool):
+            raise ValueError(f"compile must be True or False, got {compile!r}")
+        self.compile = compile
         self.W_: np.ndarray | None = None
         self.b_: np.ndarray | None = None
         self.coef_: np.ndarray | None = None
@@ -154,15 +212,14 @@ class AdamHNN:
         optimizer = torch.optim.Adam(params, lr=self.lr, betas=(0.9, 0.999), eps=1e-8,
                                      weight_decay=self.weight_decay)
         losses = torch.empty(self.steps, dtype=torch.float64, device=dev)
+        if self.backend == "autograd":
+            step_fn = self._autograd_steps(params, x, xdot)
+        else:
+            step_fn = self._closed_form_steps(params, x, xdot)
         for step in range(self.steps):
-            i0, i1 = batch_bounds(step, self.batch_size, n)
-            xb = torch.tensor(x[i0:i1], dtype=torch.float64, device=dev, requires_grad=True)
-            xdotb = torch.tensor(xdot[i0:i1], dtype=torch.float64, device=dev)
-            loss = derivative_loss(params, xb, xdotb)
-            optimizer.zero_grad()
-            loss.backward()
+            loss = step_fn(*batch_bounds(step, self.batch_size, n))
             optimizer.step()
-            losses[step] = loss.detach()
+            losses[step] = loss
             if step % self.log_every == 0 or step == self.steps - 1:
                 logger.info("AdamHNN step %d/%d: loss %.6e", step + 1, self.steps, loss.item())
         with torch.no_grad():
@@ -170,6 +227,46 @@ class AdamHNN:
             params[3].add_(h0 - network_hamiltonian(params, x0_t)[0])
         trained: Params = tuple(p.detach().cpu() for p in params)  # type: ignore[assignment]
         return trained, losses.cpu().numpy()
+
+    def _closed_form_steps(self, params: Params, x: np.ndarray,
+                           xdot: np.ndarray) -> Callable[[int, int], torch.Tensor]:
+        """Copy the data to the device once; each call sets the gradients of rows ``[i0, i1)``.
+
+        Batches are views of the device copy. The gradients come from
+        :func:`derivative_loss_and_grads`; ``b_out`` keeps ``grad = None`` exactly as after
+        ``loss.backward()`` in the autograd form, so Adam leaves it alone (no weight decay).
+        """
+        dev = self.device
+        x_dev = torch.tensor(x, dtype=torch.float64, device=dev)
+        x1 = torch.cat((x_dev, torch.ones_like(x_dev[:, :1])), dim=1)
+        xdot_dev = torch.tensor(xdot, dtype=torch.float64, device=dev)
+        w, b, v, _ = params
+        kernel = derivative_loss_and_grads
+        if self.compile:
+            kernel = torch.compile(kernel, dynamic=True)
+
+        def step_fn(i0: int, i1: int) -> torch.Tensor:
+            with torch.no_grad():
+                loss, w.grad, b.grad, v.grad = kernel(w, b, v, x1[i0:i1], xdot_dev[i0:i1])
+            return loss
+
+        return step_fn
+
+    def _autograd_steps(self, params: Params, x: np.ndarray,
+                        xdot: np.ndarray) -> Callable[[int, int], torch.Tensor]:
+        """The straightforward form: per-step batch copies and a double backward (reference)."""
+        dev = self.device
+
+        def step_fn(i0: int, i1: int) -> torch.Tensor:
+            xb = torch.tensor(x[i0:i1], dtype=torch.float64, device=dev, requires_grad=True)
+            xdotb = torch.tensor(xdot[i0:i1], dtype=torch.float64, device=dev)
+            loss = derivative_loss_autograd(params, xb, xdotb)
+            for p in params:
+                p.grad = None
+            loss.backward()
+            return loss.detach()
+
+        return step_fn
 
     def _require_fit(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if self.W_ is None or self.b_ is None or self.coef_ is None:

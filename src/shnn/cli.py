@@ -129,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="model seed (default 992472)")
     fit.add_argument("--rcond", type=_float, default=1e-13,
                      help="SVD cut-off relative to the largest singular value (default 1e-13)")
+    fit.add_argument("--solver", choices=["qr", "dense"], default="qr",
+                     help="least squares: qr (default; A never formed) or dense (gelsd on A)")
     fit.add_argument("--elm-bias", metavar="LO,HI",
                      help="ELM bias range (default: min,max of all domain limits)")
     fit.add_argument("--steps", type=_int_at_least(1), default=15000,
@@ -177,7 +179,8 @@ def _fit_spec(args: argparse.Namespace) -> FitSpec:
                    train_size=args.train_size, test_size=args.test_size, width=args.width,
                    method=args.method, data_seed=args.data_seed, model_seed=args.model_seed,
                    rcond=args.rcond, elm_bias=list(bias), steps=args.steps if hnn else 0,
-                   lr=args.lr if hnn else 0.0, batch_size=args.batch_size if hnn else 0)
+                   lr=args.lr if hnn else 0.0, batch_size=args.batch_size if hnn else 0,
+                   solver="" if hnn else args.solver)
 
 
 def _print_record(record: dict[str, Any]) -> None:

@@ -96,3 +96,56 @@ def solve_dense(a: np.ndarray, rhs: np.ndarray, rcond: float) -> np.ndarray:
     if info != 0:
         raise np.linalg.LinAlgError(f"gelsd: SVD did not converge (info={info})")
     return x[:n, 0]
+
+
+def _structured_rows(r: np.ndarray, layer: HiddenLayer, qty: np.ndarray, x0: np.ndarray,
+                     h0: float, out: np.ndarray, rhs: np.ndarray) -> None:
+    """Fill ``B = [R D_p1; ...; -R D_q1; ...; phi(x0) 1]`` and ``[Q^T y_1; ...; H0]``."""
+    k, width = r.shape
+    dof = layer.W.shape[0] // 2
+    blocks = [(layer.W[dof + j], j) for j in range(dof)]          # q'_j = dH/dp_j
+    blocks += [(-layer.W[j], dof + j) for j in range(dof)]         # p'_j = -dH/dq_j
+    for i, (scale, col) in enumerate(blocks):
+        np.multiply(r, scale, out=out[i * k:(i + 1) * k, :width])
+        rhs[i * k:(i + 1) * k] = qty[:k, col]
+    out[-1, :width] = features(layer, x0)[0]
+    out[-1, width] = 1.0
+    rhs[-1] = h0
+
+
+def solve_structured(layer: HiddenLayer, x: np.ndarray, xdot: np.ndarray, x0: np.ndarray,
+                     h0: float, rcond: float) -> np.ndarray:
+    """The least-squares solution of METHOD §5.3 without forming A; returns ``[c; c0]``.
+
+    The gradient rows of A for input k are ``T D_k`` with ``T = 1 - tanh^2(x W + b)`` and
+    ``D_k = diag(W[k])``. With the thin QR ``T = Q R`` (Householder, in T's storage; Q is
+    only applied, never formed), ``A = blockdiag(Q, ..., Q, 1) B`` where
+    ``B = [R D_p1; ...; -R D_q1; ...; phi(x0) 1]``: A and B have the same singular values and
+    the objectives differ by a constant, so the rcond-truncated minimum-norm solution of
+    ``B [c; c0] = [Q^T y_1; ...; Q^T y_2n; H0]`` is that of A. Orthogonal transformations
+    only. Memory: T plus B (``2*dof*min(N, M) + 1`` rows), a factor 2*dof*N/min(N, M) less
+    than A.
+    """
+    n_points, dim = x.shape
+    width = layer.width
+    t = np.empty((n_points, width), order="F")
+    _tanh_derivative_into(layer, x, t)
+    lwork, info = scipy.linalg.lapack.dgeqrf_lwork(n_points, width)
+    qr, tau, _, info = scipy.linalg.lapack.dgeqrf(t, lwork=int(lwork), overwrite_a=1)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"geqrf failed (info={info})")
+    k = min(n_points, width)
+    reflectors = qr[:, :k]  # Householder vectors of the k = min(N, M) reflections
+    y = np.asfortranarray(xdot, dtype=np.float64)
+    _, work, _ = scipy.linalg.lapack.dormqr("L", "T", reflectors, tau, y, -1)
+    qty, _, info = scipy.linalg.lapack.dormqr("L", "T", reflectors, tau, y,
+                                              int(work[0].real), overwrite_c=1)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"ormqr failed (info={info})")
+    r = np.triu(qr[:k])
+    del qr, t, reflectors
+    b = np.zeros((dim * k + 1, width + 1), order="F")
+    rhs = np.empty(dim * k + 1)
+    _structured_rows(r, layer, qty, x0, h0, b, rhs)
+    del r
+    return solve_dense(b, rhs, rcond)

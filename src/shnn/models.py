@@ -7,7 +7,7 @@ import time
 import numpy as np
 import scipy.linalg
 
-from shnn.lstsq import features, gradient_system, solve_dense, tanh_derivative
+from shnn.lstsq import features, gradient_system, solve_dense, solve_structured, tanh_derivative
 from shnn.sampling import HiddenLayer, Method, sample_elm, sample_swim
 from shnn.systems import gradient_to_vector_field, vector_field_to_gradient
 from shnn.validation import (
@@ -19,6 +19,9 @@ from shnn.validation import (
     check_values,
     state_dim,
 )
+
+#: Least-squares solvers of :class:`SampledHNN`.
+SOLVERS = ("qr", "dense")
 
 #: Rows per chunk when evaluating a fitted model, bounding memory to ``chunk x M`` floats.
 EVAL_CHUNK = 8192
@@ -65,12 +68,19 @@ class SampledHNN(_SampledBase):
         rcond: SVD cut-off; singular values ``<= rcond * s_max`` are dropped.
         elm_bias: ``(lo, hi)`` of the ELM biases; default the min/max of the training inputs
             (the paper uses the min/max of the domain limits).
+        solver: ``"qr"`` (default) solves the equivalent small system after a QR of
+            ``1 - tanh^2`` without forming A (:func:`shnn.lstsq.solve_structured`);
+            ``"dense"`` builds A and calls gelsd on it, as the original implementation.
     """
 
     def __init__(self, width: int, method: str | Method = "aswim", seed: int = 0,
-                 rcond: float = 1e-13, elm_bias: tuple[float, float] | None = None) -> None:
+                 rcond: float = 1e-13, elm_bias: tuple[float, float] | None = None,
+                 solver: str = "qr") -> None:
         super().__init__(width, seed, rcond, elm_bias)
         self.method = Method.parse(method)
+        if solver not in SOLVERS:
+            raise ValueError(f"unknown solver {solver!r}; choose from {', '.join(SOLVERS)}")
+        self.solver = solver
         self.coef_: np.ndarray | None = None
         self.bias_: float = float("nan")
 
@@ -105,8 +115,11 @@ class SampledHNN(_SampledBase):
 
     def _solve(self, layer: HiddenLayer, x: np.ndarray, xdot: np.ndarray, x0: np.ndarray,
                h0: float) -> None:
-        a, rhs = gradient_system(layer, x, xdot, x0, h0)
-        sol = solve_dense(a, rhs, self.rcond)
+        if self.solver == "dense":
+            a, rhs = gradient_system(layer, x, xdot, x0, h0)
+            sol = solve_dense(a, rhs, self.rcond)
+        else:
+            sol = solve_structured(layer, x, xdot, x0, h0, self.rcond)
         self.layer_, self.coef_, self.bias_ = layer, sol[:-1], float(sol[-1])
 
     def hamiltonian(self, x: np.ndarray) -> np.ndarray:

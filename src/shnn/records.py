@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 #: Bump when a change to the core alters the numbers, so that stored records are recomputed.
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class FitSpec:
     lr: float = 0.0
     batch_size: int = 0
     weight_decay: float = 0.0
+    solver: str = "qr"
 
     def settings(self) -> dict[str, Any]:
         """The spec as a JSON-ready dict, with the record format version."""

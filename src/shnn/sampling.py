@@ -35,6 +35,10 @@ class Method(str, enum.Enum):
             raise ValueError(f"unknown method {value!r}; choose from {choices}") from None
 
 
+#: Give up duplicate resampling after this many rounds (the original would loop forever
+#: when the width is close to the number of candidates and the probabilities are uneven).
+MAX_RESAMPLING_ROUNDS = 10_000
+
 #: The order in which a sweep fits the methods (METHOD §14).
 SWEEP_ORDER: tuple[Method, ...] = (Method.ELM, Method.USWIM, Method.ASWIM, Method.SWIM)
 
@@ -103,9 +107,19 @@ def choose_distinct(rng: np.random.Generator, probs: np.ndarray, width: int) -> 
     (keeping order), and continue with the sorted distinct indices followed by the new ones.
     """
     n_candidates = probs.size
+    possible = int(np.count_nonzero(probs))
+    if possible < width:
+        raise ValueError(f"cannot sample {width} distinct neurons: only {possible} candidate "
+                         "pairs have nonzero probability (use more training points)")
     sel = rng.choice(n_candidates, size=width, replace=True, p=probs)
     distinct = np.unique(sel)
+    rounds = 0
     while distinct.size < width:
+        rounds += 1
+        if rounds > MAX_RESAMPLING_ROUNDS:
+            raise ValueError(f"duplicate resampling did not find {width} distinct pairs among "
+                             f"{n_candidates} candidates in {MAX_RESAMPLING_ROUNDS} rounds "
+                             "(too few training points for this width)")
         extra = rng.choice(n_candidates, size=width - distinct.size, replace=True, p=probs)
         extra = extra[~np.isin(extra, sel)]
         sel = np.concatenate([distinct, extra])

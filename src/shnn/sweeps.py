@@ -43,7 +43,8 @@ def make_model(spec: FitSpec) -> Any:
         return AdamHNN(spec.width, seed=spec.model_seed, steps=spec.steps, lr=spec.lr,
                        batch_size=spec.batch_size, weight_decay=spec.weight_decay)
     return SampledHNN(spec.width, spec.method, seed=spec.model_seed, rcond=spec.rcond,
-                      elm_bias=tuple(spec.elm_bias) if spec.elm_bias else None)
+                      elm_bias=tuple(spec.elm_bias) if spec.elm_bias else None,
+                      solver=spec.solver)
 
 
 def spec_dataset(spec: FitSpec) -> Dataset:
@@ -90,7 +91,8 @@ def base_spec(sweep: dict[str, Any], domain: str) -> FitSpec:
                    train_size=sweep.get("train_size", 0), test_size=sweep["test_size"],
                    width=sweep.get("width", 0), method="", data_seed=sweep["data_seed"],
                    model_seed=sweep["model_seed"], rcond=sweep.get("rcond", 1e-13),
-                   elm_bias=list(sweep.get("elm_bias", dom.elm_bias_range())))
+                   elm_bias=list(sweep.get("elm_bias", dom.elm_bias_range())),
+                   solver=sweep.get("solver", "qr"))
 
 
 def with_value(spec: FitSpec, key: str, value: Any) -> FitSpec:
@@ -155,7 +157,7 @@ def baseline_spec(config: dict[str, Any], case: str) -> FitSpec:
     return replace(base_spec(config["sweeps"][case], config["sweeps"][case]["domain"]),
                    method="hnn", width=settings["width"], steps=settings["steps"],
                    lr=settings["lr"], batch_size=settings["batch_size"],
-                   weight_decay=settings["weight_decay"], rcond=0.0, elm_bias=[])
+                   weight_decay=settings["weight_decay"], rcond=0.0, elm_bias=[], solver="")
 
 
 def run_baseline(config: dict[str, Any], case: str, runs_dir: str | Path) -> dict[str, Any]:
