@@ -38,6 +38,7 @@ ARTIFACTS = {
     "fig08_energy_conservation": ("pdf", "png", "csv"),
     "fig09_error_correction": ("pdf", "png", "csv"),
     "tab01_accuracy": ("csv", "md", "tex"),
+    "perf01_solver_scaling": ("pdf", "png", "csv"),
 }
 LV_SWEEPS = ["lv-zero-small", "lv-zero-large", "lv-five"]
 

@@ -109,3 +109,18 @@ rule tab01_accuracy:
         f"{RES}/benchmarks/tab01_accuracy.tsv"
     shell:
         papermill("tab01_accuracy", sweeps_dir=f"{RES}/sweeps", hnn_dir=f"{RES}/hnn")
+
+
+rule perf01_solver_scaling:
+    """Performance: fit time and peak memory vs width for each solver (not a paper figure)."""
+    input:
+        notebook_inputs("perf01_solver_scaling", f"{RES}/bench/scaling.json"),
+    output:
+        artifact_outputs("perf01_solver_scaling"),
+        f"{RES}/notebooks/perf01_solver_scaling.ipynb",
+    log:
+        f"{RES}/logs/perf01_solver_scaling.log",
+    benchmark:
+        f"{RES}/benchmarks/perf01_solver_scaling.tsv"
+    shell:
+        papermill("perf01_solver_scaling", bench_json=f"{RES}/bench/scaling.json")

@@ -42,6 +42,27 @@ rule hnn_baseline:
         "--runs-dir {RUNS} --csv {output} > {log} 2>&1"
 
 
+rule perf_scaling:
+    """Solver scaling benchmark (time, peak memory vs width); one process per case."""
+    input:
+        CONFIG_FILE,
+        SRC,
+        "bench/bench_scaling.py",
+    output:
+        f"{RES}/bench/scaling.json",
+    params:
+        args=" ".join(f"--{k.replace('_', '-')} {','.join(map(str, v)) if isinstance(v, list) else v}"
+                      for k, v in CFG["perf"].items()),
+    threads: THREADS
+    log:
+        f"{RES}/logs/perf_scaling.log",
+    benchmark:
+        f"{RES}/benchmarks/perf_scaling.tsv"
+    shell:
+        "OPENBLAS_NUM_THREADS={threads} OMP_NUM_THREADS={threads} MKL_NUM_THREADS={threads} "
+        "{PY} bench/bench_scaling.py {params.args} --out {output} > {log} 2>&1"
+
+
 rule notebook_ipynb:
     """Convert a jupytext .py notebook to .ipynb (papermill cannot read .py)."""
     input:

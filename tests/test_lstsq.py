@@ -62,3 +62,41 @@ def test_memory_is_small_multiple_of_t():
     a_bytes = (4 * 4000 + 1) * 501 * 8
     assert peak <= 3 * t_bytes, peak / t_bytes  # measured 1.5x T here (A would be 4x T)
     assert peak < a_bytes
+
+
+@pytest.mark.parametrize("system, domain, n, width", [
+    (SP, Domain.of([(-3, 3)], [(-1, 1)]), 400, 20),
+    (HH, Domain.of([(-1, 1)] * 2, [(-1, 1)] * 2), 400, 20),
+    (SP, Domain.of([(-3, 3)], [(-1, 1)]), 15, 20),
+])
+def test_torch_solver_on_cpu_equals_numpy(system, domain, n, width):
+    from shnn.lstsq_torch import solve_structured_torch
+
+    data = make_dataset(system, domain, n, 10, 0)
+    layer = sample_elm(system.dim, width, (-0.5, 0.5), 1)
+    ref = solve_structured(layer, data.x_train, data.xdot_train, data.x0, data.H0, 1e-13)
+    out = solve_structured_torch(layer, data.x_train, data.xdot_train, data.x0, data.H0, 1e-13)
+    assert np.linalg.norm(out - ref) <= 1e-10 * np.linalg.norm(ref)
+
+
+def test_torch_model_path_same_error_as_numpy():
+    domain = Domain.of([(-2 * np.pi, 2 * np.pi)], [(-6, 6)])
+    data = make_dataset(SP, domain, 3000, 3000, 3943)
+    errors = {}
+    for device in (None, "cpu"):
+        model = shnn.SampledHNN(400, "aswim", seed=992472, device=device)
+        model.fit(data.x_train, data.xdot_train, data.x0, data.H0)
+        errors[device] = shnn.relative_l2(data.H_test, model.hamiltonian(data.x_test))
+    assert errors[None] < 1e-6 and 1 / 1.3 <= errors["cpu"] / errors[None] <= 1.3, errors
+
+
+def test_device_errors():
+    import torch
+
+    with pytest.raises(ValueError, match="'tpu'"):
+        shnn.SampledHNN(10, "elm", device="tpu")
+    with pytest.raises(ValueError, match="solver='qr'"):
+        shnn.SampledHNN(10, "elm", device="cpu", solver="dense")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="CUDA is not available"):
+            shnn.SampledHNN(10, "elm", device="cuda")

@@ -71,16 +71,26 @@ class SampledHNN(_SampledBase):
         solver: ``"qr"`` (default) solves the equivalent small system after a QR of
             ``1 - tanh^2`` without forming A (:func:`shnn.lstsq.solve_structured`);
             ``"dense"`` builds A and calls gelsd on it, as the original implementation.
+        device: ``None`` (default) solves with numpy/LAPACK on the CPU; ``"cuda"`` (or
+            ``"cpu"``) runs the QR and the truncated SVD solve in torch float64 on that device
+            (:func:`shnn.lstsq_torch.solve_structured_torch`). Sampling stays on the CPU.
     """
 
     def __init__(self, width: int, method: str | Method = "aswim", seed: int = 0,
                  rcond: float = 1e-13, elm_bias: tuple[float, float] | None = None,
-                 solver: str = "qr") -> None:
+                 solver: str = "qr", device: str | None = None) -> None:
         super().__init__(width, seed, rcond, elm_bias)
         self.method = Method.parse(method)
         if solver not in SOLVERS:
             raise ValueError(f"unknown solver {solver!r}; choose from {', '.join(SOLVERS)}")
+        if device is not None and solver != "qr":
+            raise ValueError(f"device={device!r} needs solver='qr', got solver={solver!r}")
+        if device is not None:
+            from shnn.lstsq_torch import check_device
+
+            check_device(device)
         self.solver = solver
+        self.device = device
         self.coef_: np.ndarray | None = None
         self.bias_: float = float("nan")
 
@@ -115,7 +125,11 @@ class SampledHNN(_SampledBase):
 
     def _solve(self, layer: HiddenLayer, x: np.ndarray, xdot: np.ndarray, x0: np.ndarray,
                h0: float) -> None:
-        if self.solver == "dense":
+        if self.device is not None:
+            from shnn.lstsq_torch import solve_structured_torch
+
+            sol = solve_structured_torch(layer, x, xdot, x0, h0, self.rcond, self.device)
+        elif self.solver == "dense":
             a, rhs = gradient_system(layer, x, xdot, x0, h0)
             sol = solve_dense(a, rhs, self.rcond)
         else:

@@ -31,6 +31,8 @@ ARTIFACTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "tab01_accuracy": ("Table 1, Adam-trained HNN vs sampled HNNs (width 1000)",
                        tuple(f"hnn_{c}" for c in ("sp-small", "sp-large", "lv-zero-small",
                                                   "lv-zero-large", "lv-five"))),
+    "perf01_solver_scaling": ("Performance (not in the paper): solver time and memory vs width",
+                              ("perf_scaling",)),
 }
 OUTPUTS = {"tab01_accuracy": "csv,md,tex"}
 
