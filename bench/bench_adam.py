@@ -95,6 +95,7 @@ def main() -> None:
     env = {**os.environ, **{k: str(THREADS) for k in
                             ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}}
     runs: dict[str, list[dict]] = {names[v]: [] for v in variants}
+    load_start = os.getloadavg()
     for r in range(args.rounds):
         for case, comp in variants:
             cmd = [sys.executable, __file__, "--case", case, "--warmup", str(args.warmup),
@@ -123,7 +124,9 @@ def main() -> None:
         "per_round_steps_per_second": {k: [x["steps_per_second"] for x in v]
                                        for k, v in runs.items()},
         "fit_seconds": {k: [x["fit_seconds"] for x in v] for k, v in runs.items()},
+        "loadavg_1_5_15min": {"start": load_start, "end": os.getloadavg()},
         "python": platform.python_version(), "machine": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
     }
     if "closed_form+compile" in rates:
         result["ratio_compiled_over_autograd"] = rates["closed_form+compile"] / rates["autograd"]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -23,41 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from memory import peak_bytes, rss_bytes, warm_up
+
 CASES = ("gelsd", "elm", "uswim", "swim", "aswim")
 
 
-def _warm_up(torch_too: bool = False) -> None:
-    """Touch BLAS, LAPACK (and torch) once so that their one-off buffers (OpenBLAS allocates
-    per-thread buffers on first use) are not counted as the fit's memory."""
-    import scipy.linalg
-
-    a = np.random.default_rng(0).random((300, 200))
-    scipy.linalg.lstsq(a @ a.T @ a, a[:, 0], lapack_driver="gelsd")
-    scipy.linalg.qr(a, mode="economic")
-    if torch_too:
-        import torch
-
-        t = torch.as_tensor(a)
-        torch.linalg.svd(torch.geqrf(t)[0])
-
-
-def _rss_bytes() -> int:
-    """Current resident set; also resets the peak (VmHWM) to it, so that :func:`_peak_bytes`
-    measures only what follows (Linux ``clear_refs`` 5)."""
-    with open("/proc/self/clear_refs", "w") as fh:
-        fh.write("5")
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * resource.getpagesize()
-
-
-def _peak_bytes() -> int:
-    """Peak resident set (VmHWM) since the last :func:`_rss_bytes` call."""
-    with open("/proc/self/status") as fh:
-        line = next(x for x in fh if x.startswith("VmHWM:"))
-    return int(line.split()[1]) * 1024
-
-
-def run_case(case: str, width: int, n: int) -> dict:
+def run_case(case: str, width: int, n: int, solver: str) -> dict:
     """Time one case in this process; report seconds and peak RSS growth over the baseline."""
     import scipy.linalg.lapack
 
@@ -68,13 +39,13 @@ def run_case(case: str, width: int, n: int) -> dict:
 
     domain = Domain.of([(-2 * np.pi, 2 * np.pi)], [(-6.0, 6.0)])
     data = make_dataset(shnn.systems.get("single_pendulum"), domain, n, 10, 3943)
-    _warm_up()
+    warm_up()
     if case == "gelsd":
         layer = sample_elm(2, width, domain.elm_bias_range(), 992472)
         a, rhs = gradient_system(layer, data.x_train, data.xdot_train, data.x0, data.H0)
         m, k = a.shape
         work, iwork, _ = scipy.linalg.lapack.dgelsd_lwork(m, k, 1, 1e-13)
-        baseline = _rss_bytes() - a.nbytes  # A itself counts towards the peak, as in a fit
+        baseline = rss_bytes() - a.nbytes  # A itself counts towards the peak, as in a fit
         start = time.perf_counter()
         b = rhs[:, None]
         _, _, _, info = scipy.linalg.lapack.dgelsd(a, b, int(work), int(iwork), 1e-13,
@@ -82,11 +53,12 @@ def run_case(case: str, width: int, n: int) -> dict:
         seconds = time.perf_counter() - start
         assert info == 0
     else:
-        model = shnn.SampledHNN(width, case, seed=992472, elm_bias=domain.elm_bias_range())
-        baseline = _rss_bytes()
+        model = shnn.SampledHNN(width, case, seed=992472, elm_bias=domain.elm_bias_range(),
+                                solver=solver)
+        baseline = rss_bytes()
         model.fit(data.x_train, data.xdot_train, data.x0, data.H0, H=data.H_train)
         seconds = model.fit_seconds_
-    peak = _peak_bytes()
+    peak = peak_bytes()
     return {"case": case, "seconds": seconds, "peak_increase_bytes": peak - baseline}
 
 
@@ -95,18 +67,23 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--width", type=int, default=1000)
     parser.add_argument("--n", type=int, default=10000)
-    parser.add_argument("--out", default="bench/results/fit_vs_gelsd.json")
+    parser.add_argument("--solver", choices=["qr", "dense"], default="dense",
+                        help="least-squares solver of the fits (dense: gelsd on A, as issue 2)")
+    parser.add_argument("--out", default=None,
+                        help="JSON output (default bench/results/fit_vs_gelsd_<solver>.json)")
     parser.add_argument("--case", choices=CASES, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.case:
-        print(json.dumps(run_case(args.case, args.width, args.n)))
+        print(json.dumps(run_case(args.case, args.width, args.n, args.solver)))
         return
+    out_path = args.out or f"bench/results/fit_vs_gelsd_{args.solver}.json"
 
     runs: dict[str, list[dict]] = {c: [] for c in CASES}
     for _ in range(args.rounds):
         for case in CASES:
             out = subprocess.run([sys.executable, __file__, "--case", case, "--width",
-                                  str(args.width), "--n", str(args.n)], check=True,
+                                  str(args.width), "--n", str(args.n), "--solver", args.solver],
+                                 check=True,
                                  capture_output=True, text=True).stdout
             runs[case].append(json.loads(out))
     a_bytes = (2 * args.n + 1) * (args.width + 1) * 8
@@ -114,7 +91,8 @@ def main() -> None:
     peak = {c: max(r["peak_increase_bytes"] for r in runs[c]) for c in CASES}
     result = {
         "setup": {"system": "single_pendulum", "domain": "[-2pi,2pi]x[-6,6]", "n": args.n,
-                  "width": args.width, "rounds": args.rounds, "machine": platform.machine(),
+                  "width": args.width, "rounds": args.rounds, "solver": args.solver,
+                  "machine": platform.machine(),
                   "python": platform.python_version(), "numpy": np.__version__,
                   "date": time.strftime("%Y-%m-%d %H:%M")},
         "A_bytes": a_bytes,
@@ -125,8 +103,8 @@ def main() -> None:
         "targets": {"ratio_elm_uswim_swim": 1.3, "ratio_aswim": 2.6, "peak_over_A": 2.0},
         "runs": runs,
     }
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(result, indent=1))
+    Path(out_path).parent.mkdir(parents=True, exist_ok=True)
+    Path(out_path).write_text(json.dumps(result, indent=1))
     for c in CASES:
         print(f"{c:<6} {median[c]:7.3f} s  x{result['ratio_to_gelsd'][c]:.2f} of gelsd  "
               f"peak +{peak[c] / 2**20:7.1f} MiB = {result['peak_over_A'][c]:.2f} x A")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import resource
 import subprocess
 import sys
 import time
@@ -27,40 +26,12 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from memory import peak_bytes, rss_bytes, warm_up
+
 CASES = ("gelsd", "elm", "uswim", "swim", "aswim", "torch-cpu", "cuda")
 SYSTEMS = {"sp": ("single_pendulum", [(-2 * np.pi, 2 * np.pi)], [(-6.0, 6.0)]),
            "hh": ("henon_heiles", [(-5.0, 5.0)] * 2, [(-5.0, 5.0)] * 2)}
-
-
-def _warm_up(torch_too: bool = False) -> None:
-    """Touch BLAS, LAPACK (and torch) once so that their one-off buffers (OpenBLAS allocates
-    per-thread buffers on first use) are not counted as the fit's memory."""
-    import scipy.linalg
-
-    a = np.random.default_rng(0).random((300, 200))
-    scipy.linalg.lstsq(a @ a.T @ a, a[:, 0], lapack_driver="gelsd")
-    scipy.linalg.qr(a, mode="economic")
-    if torch_too:
-        import torch
-
-        t = torch.as_tensor(a)
-        torch.linalg.svd(torch.geqrf(t)[0])
-
-
-def _rss_bytes() -> int:
-    """Current resident set; also resets the peak (VmHWM) to it, so that :func:`_peak_bytes`
-    measures only what follows (Linux ``clear_refs`` 5)."""
-    with open("/proc/self/clear_refs", "w") as fh:
-        fh.write("5")
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * resource.getpagesize()
-
-
-def _peak_bytes() -> int:
-    """Peak resident set (VmHWM) since the last :func:`_rss_bytes` call."""
-    with open("/proc/self/status") as fh:
-        line = next(x for x in fh if x.startswith("VmHWM:"))
-    return int(line.split()[1]) * 1024
 
 
 def run_case(case: str, system_key: str, n: int, width: int) -> dict:
@@ -77,12 +48,12 @@ def run_case(case: str, system_key: str, n: int, width: int) -> dict:
     data = make_dataset(shnn.systems.get(name), domain, n, 1000, 3943)
     bias = domain.elm_bias_range()
     error = None
-    _warm_up(torch_too=case in ("torch-cpu", "cuda"))
+    warm_up(torch_too=case in ("torch-cpu", "cuda"))
     if case == "gelsd":
         layer = sample_elm(domain.dof * 2, width, bias, 992472)
         a, rhs = gradient_system(layer, data.x_train, data.xdot_train, data.x0, data.H0)
         work, iwork, _ = scipy.linalg.lapack.dgelsd_lwork(*a.shape, 1, 1e-13)
-        baseline = _rss_bytes() - a.nbytes
+        baseline = rss_bytes() - a.nbytes
         start = time.perf_counter()
         scipy.linalg.lapack.dgelsd(a, rhs[:, None], int(work), int(iwork), 1e-13,
                                    overwrite_a=1, overwrite_b=1)
@@ -91,11 +62,11 @@ def run_case(case: str, system_key: str, n: int, width: int) -> dict:
         method = {"torch-cpu": "elm", "cuda": "elm"}.get(case, case)
         device = {"torch-cpu": "cpu", "cuda": "cuda"}.get(case)
         model = shnn.SampledHNN(width, method, seed=992472, elm_bias=bias, device=device)
-        baseline = _rss_bytes()
+        baseline = rss_bytes()
         model.fit(data.x_train, data.xdot_train, data.x0, data.H0, H=data.H_train)
         seconds = model.fit_seconds_
         error = shnn.relative_l2(data.H_test, model.hamiltonian(data.x_test))
-    peak = _peak_bytes()
+    peak = peak_bytes()
     dof = domain.dof
     return {"case": case, "system": system_key, "n": n, "width": width, "seconds": seconds,
             "peak_increase_bytes": peak - baseline, "test_rel_l2_H": error,

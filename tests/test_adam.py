@@ -107,14 +107,17 @@ def test_closed_form_loss_and_gradients_equal_double_backward(dim):
     loss.backward()
     assert params[3].grad is None  # b_out is not in the loss: Adam must skip it
     x1 = torch.cat([x, torch.ones(53, 1, dtype=torch.float64)], dim=1)
-    with torch.no_grad():
-        got_loss, *grads = derivative_loss_and_grads(*params[:3], x1, xdot)
-    assert not got_loss.requires_grad
-    np.testing.assert_allclose(got_loss.item(), loss.item(), rtol=1e-14)
-    for got, p in zip(grads, params[:3], strict=True):
-        assert got.shape == p.shape
-        np.testing.assert_allclose(got.numpy(), p.grad.numpy(), rtol=1e-12,
-                                   atol=1e-14 * p.grad.abs().max().item())
+    # Without buffers, and with reused buffers larger than the batch (stale contents).
+    work = tuple(torch.full((64, 37), np.nan, dtype=torch.float64) for _ in range(2))
+    for buffers in (None, work):
+        with torch.no_grad():
+            got_loss, *grads = derivative_loss_and_grads(*params[:3], x1, xdot, work=buffers)
+        assert not got_loss.requires_grad
+        np.testing.assert_allclose(got_loss.item(), loss.item(), rtol=1e-14)
+        for got, p in zip(grads, params[:3], strict=True):
+            assert got.shape == p.shape
+            np.testing.assert_allclose(got.numpy(), p.grad.numpy(), rtol=1e-12,
+                                       atol=1e-14 * p.grad.abs().max().item())
 
 
 # N = 700 with B = 256: batches 0-256, 256-512, 512-700 (188 rows), 68-324, ... (cut short).
@@ -151,6 +154,22 @@ def test_fast_training_equals_double_backward_reference(case):
                                                      data.H0)
     np.testing.assert_allclose(slow.loss_history_, expected, rtol=1e-12, atol=0)  # old path
     np.testing.assert_allclose(model.W_, slow.W_, rtol=1e-8, atol=0)
+
+
+def test_compile_flag_routes_the_closed_form_through_torch_compile(data, monkeypatch):
+    compiled = []
+
+    def fake_compile(fn, **kwargs):  # a real compile takes tens of seconds on a CPU
+        compiled.append((fn, kwargs))
+        return fn
+
+    monkeypatch.setattr(torch, "compile", fake_compile)
+    kwargs = {"width": 20, "seed": 3, "steps": 12, "lr": 1e-3, "batch_size": 96}
+    plain = AdamHNN(**kwargs).fit(data.x_train, data.xdot_train, data.x0, data.H0)
+    assert compiled == []  # off by default
+    model = AdamHNN(**kwargs, compile=True).fit(data.x_train, data.xdot_train, data.x0, data.H0)
+    assert [fn for fn, _ in compiled] == [derivative_loss_and_grads]
+    np.testing.assert_allclose(model.loss_history_, plain.loss_history_, rtol=1e-13, atol=0)
 
 
 def test_loss_decreases(fitted):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import time
@@ -95,7 +96,8 @@ derivative_loss = derivative_loss_autograd
 
 
 def derivative_loss_and_grads(w: torch.Tensor, b: torch.Tensor, v: torch.Tensor,
-                              x1: torch.Tensor, xdot: torch.Tensor
+                              x1: torch.Tensor, xdot: torch.Tensor,
+                              work: tuple[torch.Tensor, torch.Tensor] | None = None
                               ) -> tuple[torch.Tensor, ...]:
     """The loss of :func:`derivative_loss_autograd` and its parameter gradients, in closed form.
 
@@ -113,25 +115,37 @@ def derivative_loss_and_grads(w: torch.Tensor, b: torch.Tensor, v: torch.Tensor,
     passes of a double backward. ``b_out`` gets no gradient (it is not in the loss).
 
     Args: ``w: (M, D)``, ``b: (M,)``, ``v: (1, M)``, ``x1: (n, D+1)`` (states, then a column of
-    ones), ``xdot: (n, D)``. Returns ``(loss, dL/dw, dL/db, dL/dv)`` without autograd graphs.
+    ones), ``xdot: (n, D)``; ``work``: optional two ``(>= n, M)`` buffers reused for ``t`` and
+    ``s`` (saves allocating and page-faulting two large arrays per step; overwritten). Call
+    without autograd recording. Returns ``(loss, dL/dw, dL/db, dL/dv)``.
     """
     n, d = xdot.shape
     dof = d // 2
-    vt = v.t()                                              # (M, 1)
-    w_sym = torch.cat((w[:, dof:], -w[:, :dof]), dim=1)     # (M, D)
-    t = torch.tanh(torch.addmm(b, x1[:, :d], w.t()))        # (n, M)
-    s = 1.0 - t * t
-    residual = s @ (vt * w_sym) - xdot                      # xdot_hat - xdot, (n, D)
+    wt = w.t()                                              # (D, M)
+    wt_sym = torch.cat((wt[dof:], -wt[:dof]))               # Ws^T, (D, M)
+    wb = torch.cat((wt, b.unsqueeze(0)))                    # (D+1, M): x1 wb = x W^T + b
+    if work is None:
+        t = torch.tanh(x1 @ wb)                             # (n, M)
+        s = 1.0 - t * t
+    else:
+        t = torch.mm(x1, wb, out=work[0][:n]).tanh_()
+        one = torch.ones((), dtype=t.dtype, device=t.device)
+        s = torch.addcmul(one, t, t, value=-1.0, out=work[1][:n])
+    residual = s @ (wt_sym * v).t() - xdot                  # xdot_hat - xdot, (n, D)
     loss = (residual * residual).mean()
     e = residual * (2.0 / residual.numel())
-    se = s.t() @ e                                          # (M, D)
-    ex = (e.unsqueeze(2) * x1.unsqueeze(1)).reshape(n, d * (d + 1))
-    z = ((t * s).t() @ ex).view(-1, d, d + 1)               # (M, D, D+1)
-    g_through_t = (w_sym.unsqueeze(2) * z).sum(1) * (-2.0 * vt)
-    g_sym = se * vt
-    grad_w = g_through_t[:, :d] + torch.cat((-g_sym[:, dof:], g_sym[:, :dof]), dim=1)
-    grad_b = g_through_t[:, d].contiguous()
-    grad_v = (w_sym * se).sum(1).unsqueeze(0)
+    # Rows: e_k, then e_k x1_j; the products below are (rows, n) @ (n, M) (fastest layout).
+    ex = torch.cat((e, (e.unsqueeze(2) * x1.unsqueeze(1)).reshape(n, d * (d + 1))), dim=1)
+    ex = ex.t().contiguous()                                # (D + D (D+1), n)
+    se = ex[:d] @ s                                         # (s^T e)^T, (D, M)
+    ts = t.mul_(s)                                          # t s, in place of t
+    z = (ex[d:] @ ts).view(d, d + 1, -1)                    # Z^T, (D, D+1, M)
+    g_through_t = (wt_sym.unsqueeze(1) * z).sum(0) * (-2.0 * v)   # (D+1, M)
+    g_sym = se * v
+    grad_w = g_through_t[:d] + torch.cat((-g_sym[dof:], g_sym[:dof]))
+    grad_w = grad_w.t().contiguous()
+    grad_b = g_through_t[d].contiguous()
+    grad_v = (wt_sym * se).sum(0, keepdim=True)
     return loss, grad_w, grad_b, grad_v
 
 
@@ -151,6 +165,13 @@ class AdamHNN:
         weight_decay: coupled L2 weight decay of ``torch.optim.Adam``.
         device: ``"cpu"`` or ``"cuda"`` (only if available).
         log_every: log the loss every this many steps.
+        backend: ``"closed_form"`` (default): the data is copied to the device once, batches are
+            views, and the loss and parameter gradients come from the closed form of
+            :func:`derivative_loss_and_grads`. ``"autograd"``: the straightforward reference,
+            a fresh per-step batch copy and a double backward through
+            :func:`derivative_loss_autograd`. Both give the same loss curve (to rounding).
+        compile: run the closed form under ``torch.compile`` (off by default; on a CPU it
+            costs tens of seconds of compilation and was not faster).
     """
 
     def __init__(self, width: int, seed: int = 0, steps: int = 15000, lr: float = 5e-4,
@@ -232,7 +253,8 @@ class AdamHNN:
                            xdot: np.ndarray) -> Callable[[int, int], torch.Tensor]:
         """Copy the data to the device once; each call sets the gradients of rows ``[i0, i1)``.
 
-        Batches are views of the device copy. The gradients come from
+        Batches are views of the device copy; ``t`` and ``s`` live in two preallocated
+        ``(min(B, N), M)`` buffers (unless compiled). The gradients come from
         :func:`derivative_loss_and_grads`; ``b_out`` keeps ``grad = None`` exactly as after
         ``loss.backward()`` in the autograd form, so Adam leaves it alone (no weight decay).
         """
@@ -241,9 +263,13 @@ class AdamHNN:
         x1 = torch.cat((x_dev, torch.ones_like(x_dev[:, :1])), dim=1)
         xdot_dev = torch.tensor(xdot, dtype=torch.float64, device=dev)
         w, b, v, _ = params
-        kernel = derivative_loss_and_grads
-        if self.compile:
-            kernel = torch.compile(kernel, dynamic=True)
+        if self.compile:  # let the compiler fuse the (n, M) passes; no buffers
+            kernel = torch.compile(derivative_loss_and_grads, dynamic=True)
+        else:
+            rows = min(self.batch_size, x.shape[0])
+            work = tuple(torch.empty(rows, self.width, dtype=torch.float64, device=dev)
+                         for _ in range(2))
+            kernel = functools.partial(derivative_loss_and_grads, work=work)
 
         def step_fn(i0: int, i1: int) -> torch.Tensor:
             with torch.no_grad():
