@@ -12,6 +12,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from shnn.lstsq_torch import check_device
 from shnn.models import EVAL_CHUNK
 from shnn.systems import gradient_to_vector_field
 from shnn.validation import (
@@ -27,21 +28,6 @@ Params = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]
 
 #: How the gradients are computed: the closed form (default) or the plain double backward.
 BACKENDS = ("closed_form", "autograd")
-
-
-def check_device(device: str) -> torch.device:
-    """Return ``device`` as a ``torch.device``: ``"cpu"``, or ``"cuda[:i]"`` if CUDA is present."""
-    try:
-        dev = torch.device(device)
-    except (TypeError, RuntimeError):
-        raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}") from None
-    if dev.type == "cpu":
-        return dev
-    if dev.type != "cuda":
-        raise ValueError(f"device must be 'cpu' or 'cuda', got {device!r}")
-    if not torch.cuda.is_available():
-        raise ValueError(f"device {device!r} requested but CUDA is not available")
-    return dev
 
 
 def init_parameters(dim: int, width: int, seed: int) -> Params:
