@@ -31,16 +31,22 @@ SRC = sorted(glob("src/shnn/*.py")) + ["pyproject.toml"]
 # Every tool runs from the interpreter running Snakemake (e.g. .venv/bin), whatever PATH holds.
 PY = sys.executable
 ARTIFACTS = {
+    "fig01_aswim_schematic": ("pdf", "png", "csv"),
     "fig02_single_pendulum": ("pdf", "png", "csv"),
     "fig03_pendulum_frequency": ("pdf", "png", "csv"),
     "fig04_lotka_volterra_errors": ("pdf", "png", "csv"),
     "fig05_lotka_volterra_times": ("pdf", "png", "csv"),
+    "fig06_double_pendulum": ("pdf", "png", "csv"),
+    "fig07_henon_heiles": ("pdf", "png", "csv"),
+    "fig07b_henon_heiles_loss": ("pdf", "png", "csv"),
     "fig08_energy_conservation": ("pdf", "png", "csv"),
     "fig09_error_correction": ("pdf", "png", "csv"),
     "tab01_accuracy": ("csv", "md", "tex"),
+    "tab02_chaotic": ("csv", "md", "tex"),
     "perf01_solver_scaling": ("pdf", "png", "csv"),
 }
 LV_SWEEPS = ["lv-zero-small", "lv-zero-large", "lv-five"]
+CHAOTIC = ["dp", "hh"]
 
 
 def sweep_csv(sweep_id):

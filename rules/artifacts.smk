@@ -1,6 +1,21 @@
 # One rule per paper artifact: papermill runs its notebook with the preset's parameters.
 
 
+rule fig01_aswim_schematic:
+    """Figure 1: the A-SWIM idea, drawn from a real small single-pendulum fit."""
+    input:
+        notebook_inputs("fig01_aswim_schematic"),
+    output:
+        artifact_outputs("fig01_aswim_schematic"),
+        f"{RES}/notebooks/fig01_aswim_schematic.ipynb",
+    log:
+        f"{RES}/logs/fig01_aswim_schematic.log",
+    benchmark:
+        f"{RES}/benchmarks/fig01_aswim_schematic.tsv"
+    shell:
+        papermill("fig01_aswim_schematic")
+
+
 rule fig02_single_pendulum:
     """Figure 2: single pendulum errors (two domains) and times vs width."""
     input:
@@ -62,6 +77,51 @@ rule fig05_lotka_volterra_times:
         papermill("fig05_lotka_volterra_times", sweeps_dir=f"{RES}/sweeps", kind="time")
 
 
+rule fig06_double_pendulum:
+    """Figure 6: double pendulum errors and times vs width."""
+    input:
+        notebook_inputs("fig06_double_pendulum", sweep_csv("dp")),
+    output:
+        artifact_outputs("fig06_double_pendulum"),
+        f"{RES}/notebooks/fig06_double_pendulum.ipynb",
+    log:
+        f"{RES}/logs/fig06_double_pendulum.log",
+    benchmark:
+        f"{RES}/benchmarks/fig06_double_pendulum.tsv"
+    shell:
+        papermill("fig06_double_pendulum", sweeps_dir=f"{RES}/sweeps")
+
+
+rule fig07_henon_heiles:
+    """Figure 7: Henon-Heiles errors and times vs alpha at a fixed width."""
+    input:
+        notebook_inputs("fig07_henon_heiles", sweep_csv("hh")),
+    output:
+        artifact_outputs("fig07_henon_heiles"),
+        f"{RES}/notebooks/fig07_henon_heiles.ipynb",
+    log:
+        f"{RES}/logs/fig07_henon_heiles.log",
+    benchmark:
+        f"{RES}/benchmarks/fig07_henon_heiles.tsv"
+    shell:
+        papermill("fig07_henon_heiles", sweeps_dir=f"{RES}/sweeps")
+
+
+rule fig07b_henon_heiles_loss:
+    """Figure 7b (diagnostic, not in the paper): the Adam HNN's loss vs the sampled errors."""
+    input:
+        notebook_inputs("fig07b_henon_heiles_loss", sweep_csv("hh"), hnn_csv("hh")),
+    output:
+        artifact_outputs("fig07b_henon_heiles_loss"),
+        f"{RES}/notebooks/fig07b_henon_heiles_loss.ipynb",
+    log:
+        f"{RES}/logs/fig07b_henon_heiles_loss.log",
+    benchmark:
+        f"{RES}/benchmarks/fig07b_henon_heiles_loss.tsv"
+    shell:
+        papermill("fig07b_henon_heiles_loss", sweeps_dir=f"{RES}/sweeps")
+
+
 rule fig08_energy_conservation:
     """Figure 8: sampled MLP vs sampled HNN, trajectories, errors and energy."""
     input:
@@ -99,7 +159,7 @@ rule tab01_accuracy:
     input:
         notebook_inputs("tab01_accuracy", "data/paper/hnn.csv",
                         *[sweep_csv(s) for s in ["sp-small", "sp-large", *LV_SWEEPS]],
-                        *[hnn_csv(c) for c in CFG["hnn"]]),
+                        *[hnn_csv(c) for c in CFG["hnn"] if c not in CHAOTIC]),
     output:
         artifact_outputs("tab01_accuracy"),
         f"{RES}/notebooks/tab01_accuracy.ipynb",
@@ -109,6 +169,22 @@ rule tab01_accuracy:
         f"{RES}/benchmarks/tab01_accuracy.tsv"
     shell:
         papermill("tab01_accuracy", sweeps_dir=f"{RES}/sweeps", hnn_dir=f"{RES}/hnn")
+
+
+rule tab02_chaotic:
+    """Table 2: Adam-trained HNN vs the sampled HNNs on the chaotic systems, with speed-ups."""
+    input:
+        notebook_inputs("tab02_chaotic", "data/paper/hnn.csv",
+                        *[sweep_csv(s) for s in CHAOTIC], *[hnn_csv(c) for c in CHAOTIC]),
+    output:
+        artifact_outputs("tab02_chaotic"),
+        f"{RES}/notebooks/tab02_chaotic.ipynb",
+    log:
+        f"{RES}/logs/tab02_chaotic.log",
+    benchmark:
+        f"{RES}/benchmarks/tab02_chaotic.tsv"
+    shell:
+        papermill("tab02_chaotic", sweeps_dir=f"{RES}/sweeps", hnn_dir=f"{RES}/hnn")
 
 
 rule perf01_solver_scaling:

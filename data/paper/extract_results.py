@@ -1,6 +1,7 @@
 """Extract the paper's per-sweep numbers (RESULTS.md Appendix A) into ``sweeps.csv``.
 
-Run once from the repository root: ``python data/paper/extract_results.py ../shared/paper/RESULTS.md``.
+Run once from the repository root:
+``python data/paper/extract_results.py ../shared/paper/RESULTS.md``.
 The CSV is committed; this script documents where its numbers come from.
 """
 

@@ -109,3 +109,43 @@ def comparison_text(table: list[dict[str, Any]], value_name: str) -> str:
         f"paper {r['paper_err_mean']:.2e}  ratio {r['ratio']:6.2f}   "
         f"time ours {r['ours_time_mean']:.2f} s, paper {r['paper_time_mean']:.2f} s"
         for r in table)
+
+
+def _by_value(summary: list[dict[str, Any]], sweep: str,
+              column: str) -> dict[float, dict[str, float]]:
+    out: dict[float, dict[str, float]] = defaultdict(dict)
+    for r in summary:
+        if r["sweep"] == sweep:
+            out[float(r["value"])][r["method"]] = float(r[column])
+    return dict(sorted(out.items()))
+
+
+def method_spread(summary: list[dict[str, Any]], sweep: str) -> dict[float, float]:
+    """At each sweep value: the worst method's mean error over the best one's."""
+    return {v: max(m.values()) / min(m.values())
+            for v, m in _by_value(summary, sweep, "err_mean").items()}
+
+
+def column_ratio(summary: list[dict[str, Any]], sweep: str, numerator: str,
+                 denominator: str, column: str = "err_mean") -> dict[float, float]:
+    """At each sweep value: ``column`` of method ``numerator`` over that of ``denominator``."""
+    return {v: m[numerator] / m[denominator]
+            for v, m in _by_value(summary, sweep, column).items()
+            if numerator in m and denominator in m}
+
+
+def decreasing_in_value(summary: list[dict[str, Any]], sweep: str) -> dict[str, bool]:
+    """Per method: does the mean error decrease strictly from each sweep value to the next?"""
+    out = {}
+    for method in sorted({r["method"] for r in summary if r["sweep"] == sweep}):
+        _, mean = series(summary, sweep, method, "err_mean")
+        out[method] = bool(np.all(np.diff(mean) < 0))
+    return out
+
+
+def time_ratio_text(summary: list[dict[str, Any]], sweep: str, numerator: str,
+                    denominator: str) -> str:
+    """One line: the fit-time ratio of two methods at every sweep value."""
+    ratios = column_ratio(summary, sweep, numerator, denominator, "time_mean")
+    return (f"{sweep}: time {numerator} / {denominator} = "
+            + ", ".join(f"{r:.2f} ({v:g})" for v, r in ratios.items()))

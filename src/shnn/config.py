@@ -40,16 +40,24 @@ def load(path: str | Path) -> dict[str, Any]:
         if case not in config["sweeps"]:
             raise ConfigError(f"{path}: hnn case {case!r} names no sweep; "
                               f"choose from {', '.join(config['sweeps'])}")
-        widths = config["sweeps"][case]["vary"].get("width", [])
+        widths = sweep_widths(config["sweeps"][case])
         if hnn["width"] not in widths:
             raise ConfigError(f"{path}: hnn/{case}/width {hnn['width']} is not a width of "
-                              f"sweep {case!r} ({widths}); Table 1 reuses those fits")
+                              f"sweep {case!r} ({widths}); Tables 1 and 2 compare the HNN "
+                              "with the sampled fits of that width")
     for section in ("energy", "error_correction"):
         _check_system_domain(section, config[section], str(path))
     if config["error_correction"]["steps"] and any(
             h < config["error_correction"]["dt_true"] for h in config["error_correction"]["steps"]):
         raise ConfigError(f"{path}: error_correction/steps must all be >= dt_true")
     return config
+
+
+def sweep_widths(sweep: dict[str, Any]) -> list[int]:
+    """The hidden widths a sweep fits: its ``vary`` widths, or its fixed ``width``."""
+    if "width" in sweep["vary"]:
+        return [int(w) for w in sweep["vary"]["width"]]
+    return [int(sweep["width"])] if "width" in sweep else []
 
 
 def _check_system_domain(where: str, section: dict[str, Any], source: str) -> None:
@@ -77,5 +85,9 @@ def _check_sweep(sweep_id: str, sweep: dict[str, Any], source: str) -> None:
         if key not in ("width", "train_size") and key not in systems.parameters(sweep["system"]):
             raise ValueError(f"cannot vary {key!r}: not width, train_size or a parameter "
                              f"of {sweep['system']!r}")
+        for fixed in ("width", "train_size"):
+            if key != fixed and fixed not in sweep:
+                raise ValueError(f"{fixed!r} is missing: it is needed when the sweep varies "
+                                 f"{key!r}")
     except ValueError as exc:
         raise ConfigError(f"{source}: sweep {sweep_id!r}: {exc}") from None

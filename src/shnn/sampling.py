@@ -127,17 +127,27 @@ def choose_distinct(rng: np.random.Generator, probs: np.ndarray, width: int) -> 
     return sel
 
 
+def select_pairs(x: np.ndarray, width: int, seed: int,
+                 y: np.ndarray | None = None) -> tuple[CandidatePairs, np.ndarray]:
+    """The candidate pairs of a SWIM layer and the indices of the ``width`` chosen ones.
+
+    Draws exactly as :func:`sample_swim` does (same generator, same order), so
+    ``pairs.i_from[sel]`` and ``pairs.i_to[sel]`` are the point pairs of its neurons.
+    """
+    if x.shape[0] < 3:
+        raise ValueError(f"SWIM sampling needs at least 3 training points, got {x.shape[0]}")
+    rng = np.random.default_rng(seed)
+    pairs = draw_candidates(rng, x, width)
+    return pairs, choose_distinct(rng, pair_probabilities(pairs, y), width)
+
+
 def sample_swim(x: np.ndarray, width: int, seed: int, y: np.ndarray | None = None) -> HiddenLayer:
     """SWIM hidden layer from the point cloud ``x: (N, D)``.
 
     ``y=None`` gives U-SWIM (uniform pair probabilities); ``y: (N,)`` gives data-driven SWIM.
     Each neuron maps its pair's "from" point to tanh = -1/2 and its "to" point to +1/2.
     """
-    if x.shape[0] < 3:
-        raise ValueError(f"SWIM sampling needs at least 3 training points, got {x.shape[0]}")
-    rng = np.random.default_rng(seed)
-    pairs = draw_candidates(rng, x, width)
-    sel = choose_distinct(rng, pair_probabilities(pairs, y), width)
+    pairs, sel = select_pairs(x, width, seed, y)
     w = (2 * SWIM_S * pairs.u[sel]) / pairs.dist[sel][:, None]
     b = -np.sum(w * x[pairs.i_from[sel]], axis=1) - SWIM_S
     return HiddenLayer(np.ascontiguousarray(w.T), b)
