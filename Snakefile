@@ -43,6 +43,7 @@ ARTIFACTS = {
     "fig09_error_correction": ("pdf", "png", "csv"),
     "tab01_accuracy": ("csv", "md", "tex"),
     "tab02_chaotic": ("csv", "md", "tex"),
+    "reproduction_report": ("csv", "md"),
     "perf01_solver_scaling": ("pdf", "png", "csv"),
 }
 LV_SWEEPS = ["lv-zero-small", "lv-zero-large", "lv-five"]
@@ -57,8 +58,19 @@ def hnn_csv(case):
     return f"{RES}/hnn/{case}.csv"
 
 
-def artifact_outputs(name):
+def artifact_files(name):
+    """The files of one artifact (plain paths)."""
     return [f"{FIG}/{name}.{ext}" for ext in ARTIFACTS[name]]
+
+
+def artifact_outputs(name):
+    """The outputs of an artifact's rule; its PNG (figures) or CSV (tables) goes into the
+    `snakemake --report` HTML with the caption report/<name>.rst."""
+    shown = "png" if "png" in ARTIFACTS[name] else "csv"
+    category = {"fig": "Figures", "tab": "Tables", "per": "Performance"}.get(name[:3],
+                                                                           "Reproduction")
+    return [report(path, caption=f"report/{name}.rst", category=category)
+            if path.endswith(shown) else path for path in artifact_files(name)]
 
 
 def papermill(name, **params):
@@ -79,6 +91,9 @@ include: "rules/compute.smk"
 include: "rules/artifacts.smk"
 
 
+report: "report/workflow.rst"
+
+
 rule all:
     input:
-        [out for name in ARTIFACTS for out in artifact_outputs(name)],
+        [out for name in ARTIFACTS for out in artifact_files(name)],

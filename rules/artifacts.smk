@@ -200,3 +200,23 @@ rule perf01_solver_scaling:
         f"{RES}/benchmarks/perf01_solver_scaling.tsv"
     shell:
         papermill("perf01_solver_scaling", bench_json=f"{RES}/bench/scaling.json")
+
+
+rule reproduction_report:
+    """Every number of the paper next to ours with a verdict, and the qualitative claims."""
+    input:
+        notebook_inputs("reproduction_report", "data/paper/hnn.csv",
+                        "data/paper/error_correction.csv", "data/paper/energy_conservation.csv",
+                        *[sweep_csv(s) for s in CFG["sweeps"]],
+                        *[out for name in ARTIFACTS if name not in ("reproduction_report",
+                                                                   "perf01_solver_scaling")
+                          for out in artifact_files(name) if out.endswith(".csv")]),
+    output:
+        artifact_outputs("reproduction_report"),
+        f"{RES}/notebooks/reproduction_report.ipynb",
+    log:
+        f"{RES}/logs/reproduction_report.log",
+    benchmark:
+        f"{RES}/benchmarks/reproduction_report.tsv"
+    shell:
+        papermill("reproduction_report", figures_dir=FIG, sweeps_dir=f"{RES}/sweeps")

@@ -49,6 +49,10 @@ def _write(tmp_path, mutate):
      "degrees of freedom"),
     (lambda c: c["sweeps"]["sp-small"].update(vary={"colour": [1]}), "'colour'"),
     (lambda c: c["sweeps"]["sp-small"].update(params={"q": 1.0}), "'q'"),
+    (lambda c: c["sweeps"]["hh"].pop("width"), "'width' is missing"),
+    (lambda c: c["sweeps"]["hh"].pop("train_size"), "'train_size' is missing"),
+    (lambda c: c["hnn"]["hh"].update(width=7), "hnn/hh/width 7 is not a width of sweep 'hh'"),
+    (lambda c: c["hnn"]["dp"].update(width=75), "hnn/dp/width 75"),
 ])
 def test_bad_config_names_the_key(tmp_path, mutate, needle):
     with pytest.raises(ConfigError, match=needle) as info:

@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pytest
 
+from shnn import sampling
 from shnn.sampling import (
     SWIM_S,
     CandidatePairs,
@@ -347,3 +348,16 @@ def test_method_parse():
     assert [m.value for m in Method] == ["elm", "uswim", "aswim", "swim"]
     with pytest.raises(ValueError, match="'bogus'"):
         Method.parse("bogus")
+
+
+@pytest.mark.parametrize("data_driven", [False, True])
+def test_select_pairs_are_the_neurons_of_sample_swim(data_driven):
+    x = np.random.default_rng(5).uniform(-1, 1, size=(200, 2))
+    y = np.sin(x[:, 0]) + x[:, 1] ** 2 if data_driven else None
+    pairs, sel = sampling.select_pairs(x, 30, 11, y)
+    layer = sampling.sample_swim(x, 30, 11, y)
+    # Each neuron is -1/2 (tanh) at its pair's "from" point and +1/2 at its "to" point.
+    pre_from = np.sum(x[pairs.i_from[sel]] * layer.W.T, axis=1) + layer.b
+    pre_to = np.sum(x[pairs.i_to[sel]] * layer.W.T, axis=1) + layer.b
+    assert np.allclose(np.tanh(pre_from), -0.5) and np.allclose(np.tanh(pre_to), 0.5)
+    assert np.unique(sel).size == 30
