@@ -5,7 +5,7 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SMOKE_NB := results/smoke/notebooks
+SMOKE_NB := results/smoke/figures/notebooks
 
 .PHONY: all setup test unit fidelity smoke nbval lab readme clean-smoke
 

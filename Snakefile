@@ -76,7 +76,7 @@ def artifact_outputs(name):
 def papermill(name, **params):
     """The papermill command of one notebook, parameters as plain strings at parse time."""
     args = " ".join(f"-p {k} {v}" for k, v in params.items())
-    return (f"{PY} -m papermill {RES}/notebooks/src/{name}.ipynb {RES}/notebooks/{name}.ipynb "
+    return (f"{PY} -m papermill {RES}/notebooks/src/{name}.ipynb {FIG}/notebooks/{name}.ipynb "
             f"--cwd . --log-output -p preset {PRESET} -p config_path {CONFIG_FILE} "
             f"-p runs_dir {RUNS} -p out_stem {FIG}/{name} {args} > {RES}/logs/{name}.log 2>&1")
 

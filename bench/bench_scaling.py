@@ -6,9 +6,10 @@ Cases (each in its own process, interleaved over widths and rounds):
   torch-cpu  the ELM fit with the torch solver on the CPU
   cuda       the ELM fit with the torch solver on a CUDA device (only when available)
 
-Systems: single pendulum on [-2pi,2pi]x[-6,6] (1 dof) and Henon-Heiles alpha = 1 on
-[-5,5]^4 (2 dof), paper seeds. Peak memory is the growth of the process's peak resident
-set over its baseline after data generation. Writes JSON (one entry per run).
+Systems: single pendulum on [-2pi,2pi]x[-6,6] (1 dof), Henon-Heiles alpha = 1 on [-5,5]^4
+and (optionally) the double pendulum on [-pi,pi]^2x[-1,1]^2 (2 dof), paper seeds.
+Peak memory is the growth of the process's peak resident set over its baseline after data
+generation. Writes JSON (one entry per run).
 
     python bench/bench_scaling.py --sp-n 10000 --sp-widths 500,1000,2000 \\
         --hh-n 20000 --hh-widths 500,1000 --rounds 1 --out bench/results/scaling.json
@@ -31,7 +32,8 @@ from memory import peak_bytes, rss_bytes, warm_up
 
 CASES = ("gelsd", "elm", "uswim", "swim", "aswim", "torch-cpu", "cuda")
 SYSTEMS = {"sp": ("single_pendulum", [(-2 * np.pi, 2 * np.pi)], [(-6.0, 6.0)]),
-           "hh": ("henon_heiles", [(-5.0, 5.0)] * 2, [(-5.0, 5.0)] * 2)}
+           "hh": ("henon_heiles", [(-5.0, 5.0)] * 2, [(-5.0, 5.0)] * 2),
+           "dp": ("double_pendulum", [(-np.pi, np.pi)] * 2, [(-1.0, 1.0)] * 2)}
 
 
 def run_case(case: str, system_key: str, n: int, width: int) -> dict:
@@ -79,6 +81,8 @@ def main() -> None:
     parser.add_argument("--sp-widths", default="500,1000,2000,3000,4000,5000")
     parser.add_argument("--hh-n", type=int, default=20000)
     parser.add_argument("--hh-widths", default="500,1000,1500,2000,3000")
+    parser.add_argument("--dp-n", type=int, default=20000)
+    parser.add_argument("--dp-widths", default="")
     parser.add_argument("--cases", default=",".join(CASES))
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--out", default="bench/results/scaling.json")
@@ -96,6 +100,7 @@ def main() -> None:
     cases = [c for c in args.cases.split(",") if c != "cuda" or torch.cuda.is_available()]
     plan = [("sp", args.sp_n, int(w)) for w in args.sp_widths.split(",") if w]
     plan += [("hh", args.hh_n, int(w)) for w in args.hh_widths.split(",") if w]
+    plan += [("dp", args.dp_n, int(w)) for w in args.dp_widths.split(",") if w]
     runs = []
     for r in range(args.rounds):
         for system_key, n, width in plan:

@@ -7,7 +7,7 @@ rule fig01_aswim_schematic:
         notebook_inputs("fig01_aswim_schematic"),
     output:
         artifact_outputs("fig01_aswim_schematic"),
-        f"{RES}/notebooks/fig01_aswim_schematic.ipynb",
+        f"{FIG}/notebooks/fig01_aswim_schematic.ipynb",
     log:
         f"{RES}/logs/fig01_aswim_schematic.log",
     benchmark:
@@ -22,7 +22,7 @@ rule fig02_single_pendulum:
         notebook_inputs("fig02_single_pendulum", sweep_csv("sp-small"), sweep_csv("sp-large")),
     output:
         artifact_outputs("fig02_single_pendulum"),
-        f"{RES}/notebooks/fig02_single_pendulum.ipynb",
+        f"{FIG}/notebooks/fig02_single_pendulum.ipynb",
     log:
         f"{RES}/logs/fig02_single_pendulum.log",
     benchmark:
@@ -38,7 +38,7 @@ rule fig03_pendulum_frequency:
                         *[sweep_csv(f"sp-f{f}") for f in (10, 15, 20)]),
     output:
         artifact_outputs("fig03_pendulum_frequency"),
-        f"{RES}/notebooks/fig03_pendulum_frequency.ipynb",
+        f"{FIG}/notebooks/fig03_pendulum_frequency.ipynb",
     log:
         f"{RES}/logs/fig03_pendulum_frequency.log",
     benchmark:
@@ -53,7 +53,7 @@ rule fig04_lotka_volterra_errors:
         notebook_inputs("fig04_lotka_volterra_errors", *[sweep_csv(s) for s in LV_SWEEPS]),
     output:
         artifact_outputs("fig04_lotka_volterra_errors"),
-        f"{RES}/notebooks/fig04_lotka_volterra_errors.ipynb",
+        f"{FIG}/notebooks/fig04_lotka_volterra_errors.ipynb",
     log:
         f"{RES}/logs/fig04_lotka_volterra_errors.log",
     benchmark:
@@ -68,7 +68,7 @@ rule fig05_lotka_volterra_times:
         notebook_inputs("fig05_lotka_volterra_times", *[sweep_csv(s) for s in LV_SWEEPS]),
     output:
         artifact_outputs("fig05_lotka_volterra_times"),
-        f"{RES}/notebooks/fig05_lotka_volterra_times.ipynb",
+        f"{FIG}/notebooks/fig05_lotka_volterra_times.ipynb",
     log:
         f"{RES}/logs/fig05_lotka_volterra_times.log",
     benchmark:
@@ -83,7 +83,7 @@ rule fig06_double_pendulum:
         notebook_inputs("fig06_double_pendulum", sweep_csv("dp")),
     output:
         artifact_outputs("fig06_double_pendulum"),
-        f"{RES}/notebooks/fig06_double_pendulum.ipynb",
+        f"{FIG}/notebooks/fig06_double_pendulum.ipynb",
     log:
         f"{RES}/logs/fig06_double_pendulum.log",
     benchmark:
@@ -98,7 +98,7 @@ rule fig07_henon_heiles:
         notebook_inputs("fig07_henon_heiles", sweep_csv("hh")),
     output:
         artifact_outputs("fig07_henon_heiles"),
-        f"{RES}/notebooks/fig07_henon_heiles.ipynb",
+        f"{FIG}/notebooks/fig07_henon_heiles.ipynb",
     log:
         f"{RES}/logs/fig07_henon_heiles.log",
     benchmark:
@@ -113,7 +113,7 @@ rule fig07b_henon_heiles_loss:
         notebook_inputs("fig07b_henon_heiles_loss", sweep_csv("hh"), hnn_csv("hh")),
     output:
         artifact_outputs("fig07b_henon_heiles_loss"),
-        f"{RES}/notebooks/fig07b_henon_heiles_loss.ipynb",
+        f"{FIG}/notebooks/fig07b_henon_heiles_loss.ipynb",
     log:
         f"{RES}/logs/fig07b_henon_heiles_loss.log",
     benchmark:
@@ -128,7 +128,7 @@ rule fig08_energy_conservation:
         notebook_inputs("fig08_energy_conservation", "data/paper/energy_conservation.csv"),
     output:
         artifact_outputs("fig08_energy_conservation"),
-        f"{RES}/notebooks/fig08_energy_conservation.ipynb",
+        f"{FIG}/notebooks/fig08_energy_conservation.ipynb",
     threads: THREADS
     log:
         f"{RES}/logs/fig08_energy_conservation.log",
@@ -144,7 +144,7 @@ rule fig09_error_correction:
         notebook_inputs("fig09_error_correction", "data/paper/error_correction.csv"),
     output:
         artifact_outputs("fig09_error_correction"),
-        f"{RES}/notebooks/fig09_error_correction.ipynb",
+        f"{FIG}/notebooks/fig09_error_correction.ipynb",
     threads: THREADS
     log:
         f"{RES}/logs/fig09_error_correction.log",
@@ -162,7 +162,7 @@ rule tab01_accuracy:
                         *[hnn_csv(c) for c in CFG["hnn"] if c not in CHAOTIC]),
     output:
         artifact_outputs("tab01_accuracy"),
-        f"{RES}/notebooks/tab01_accuracy.ipynb",
+        f"{FIG}/notebooks/tab01_accuracy.ipynb",
     log:
         f"{RES}/logs/tab01_accuracy.log",
     benchmark:
@@ -178,7 +178,7 @@ rule tab02_chaotic:
                         *[sweep_csv(s) for s in CHAOTIC], *[hnn_csv(c) for c in CHAOTIC]),
     output:
         artifact_outputs("tab02_chaotic"),
-        f"{RES}/notebooks/tab02_chaotic.ipynb",
+        f"{FIG}/notebooks/tab02_chaotic.ipynb",
     log:
         f"{RES}/logs/tab02_chaotic.log",
     benchmark:
@@ -193,7 +193,7 @@ rule perf01_solver_scaling:
         notebook_inputs("perf01_solver_scaling", f"{RES}/bench/scaling.json"),
     output:
         artifact_outputs("perf01_solver_scaling"),
-        f"{RES}/notebooks/perf01_solver_scaling.ipynb",
+        f"{FIG}/notebooks/perf01_solver_scaling.ipynb",
     log:
         f"{RES}/logs/perf01_solver_scaling.log",
     benchmark:
@@ -213,7 +213,7 @@ rule reproduction_report:
                           for out in artifact_files(name) if out.endswith(".csv")]),
     output:
         artifact_outputs("reproduction_report"),
-        f"{RES}/notebooks/reproduction_report.ipynb",
+        f"{FIG}/notebooks/reproduction_report.ipynb",
     log:
         f"{RES}/logs/reproduction_report.log",
     benchmark:

@@ -18,16 +18,32 @@ def test_tables_from_benchmark_files(tmp_path):
     (bench / "fig02_single_pendulum.tsv").write_text(header + "10.0\t0:00:10\t1\n")
     (bench / "sweep_sp-small.tsv").write_text(header + "100.0\t0:01:40\t1\n")
     (bench / "sweep_sp-large.tsv").write_text(header + "30.0\t0:00:30\t1\n")
-    table = readme.artifact_table(tmp_path / "results")
+    table = readme.artifact_table(tmp_path / "results", tmp_path / "none.csv")
     row = next(line for line in table.splitlines() if "`fig02_single_pendulum`" in line)
-    assert row.endswith("| not run | 2.3 min | not run |")
+    assert row.endswith("| not run | 2.3 min | not run | no paper numbers |")
     assert "| not run | not run | not run |" in next(
         line for line in table.splitlines() if "fig03" in line)
     text = "a\n<!-- artifacts:start -->\nold\n<!-- artifacts:end -->\n<!-- runtimes:start -->\n" \
            "<!-- runtimes:end -->\nb\n"
     path = tmp_path / "README.md"
     path.write_text(text)
-    readme.update(path, tmp_path / "results")
+    readme.update(path, tmp_path / "results", tmp_path / "none.csv")
     out = path.read_text()
     assert "old" not in out and "`sweep_sp-small` | not run | 100 s | not run |" in out
     assert out.startswith("a\n") and out.endswith("b\n")
+
+
+def test_agreement_column_from_the_report(tmp_path):
+    report = tmp_path / "report.csv"
+    rows = [("fig06", "agrees")] * 7 + [("fig06", "differs"), ("fig06", "not comparable at "
+                                                                       "this preset")]
+    rows += [("tab02", "not comparable at this preset")] * 4 + [("fig09", "agrees")] * 2
+    report.write_text("preset,artifact,verdict\n"
+                      + "".join(f"default,{a},{v}\n" for a, v in rows))
+    preset, agrees = readme.agreement(report)
+    assert preset == "default"
+    assert agrees["fig06_double_pendulum"] == "mostly: 7/8 agree, 1 not comparable"
+    assert agrees["tab02_chaotic"] == "not comparable at default (4 numbers)"
+    assert agrees["fig09_error_correction"] == "yes: 2/2 agree"
+    table = readme.artifact_table(tmp_path, report)
+    assert "agrees with paper? (default)" in table

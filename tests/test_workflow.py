@@ -71,7 +71,7 @@ def test_every_artifact_and_rendered_notebook(name):
     for ext in ARTIFACTS[name].split():
         assert (SMOKE_FIG / f"{name}.{ext}").stat().st_size > 0
     assert {r["preset"] for r in _summary(name)} == {"smoke"}
-    nb = ROOT / "results" / "smoke" / "notebooks" / f"{name}.ipynb"
+    nb = SMOKE_FIG / "notebooks" / f"{name}.ipynb"
     assert "NBVAL_CHECK_OUTPUT" in nb.read_text()
     assert (ROOT / "results" / "smoke" / "benchmarks" / f"{name}.tsv").exists()
 

@@ -18,6 +18,7 @@ PRESETS = ("smoke", "default", "paper")
 #: artifact -> (paper artifact, extra jobs whose time it owns). Shared work is counted once,
 #: with the first artifact that needs it (fig05 reuses fig04's sweeps, tab01 those of fig02/04).
 ARTIFACTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "fig01_aswim_schematic": ("Fig. 1, the A-SWIM idea, drawn from a real small fit", ()),
     "fig02_single_pendulum": ("Fig. 2, single pendulum: errors on two domains, times vs width",
                               ("sweep_sp-small", "sweep_sp-large")),
     "fig03_pendulum_frequency": ("Fig. 3, single pendulum f = 10, 15, 20: errors vs train size",
@@ -26,15 +27,31 @@ ARTIFACTS: dict[str, tuple[str, tuple[str, ...]]] = {
                                     ("sweep_lv-zero-small", "sweep_lv-zero-large",
                                      "sweep_lv-five")),
     "fig05_lotka_volterra_times": ("Fig. 5, Lotka-Volterra: times vs width (Fig. 4's fits)", ()),
+    "fig06_double_pendulum": ("Fig. 6, double pendulum: errors and times vs width",
+                              ("sweep_dp",)),
+    "fig07_henon_heiles": ("Fig. 7, Hénon-Heiles: errors and times vs alpha", ("sweep_hh",)),
     "fig08_energy_conservation": ("Fig. 8, energy conservation: sampled MLP vs sampled HNN", ()),
     "fig09_error_correction": ("Fig. 9, first-order error correction from snapshot pairs", ()),
     "tab01_accuracy": ("Table 1, Adam-trained HNN vs sampled HNNs (width 1000)",
                        tuple(f"hnn_{c}" for c in ("sp-small", "sp-large", "lv-zero-small",
                                                   "lv-zero-large", "lv-five"))),
+    "tab02_chaotic": ("Table 2, chaotic systems: Adam HNN vs sampled HNNs, speed-ups",
+                      ("hnn_dp", "hnn_hh")),
+    "fig07b_henon_heiles_loss": ("Fig. 7b (diagnostic, not in the paper): HNN loss vs sampled "
+                                 "errors (Table 2's runs)", ()),
     "perf01_solver_scaling": ("Performance (not in the paper): solver time and memory vs width",
                               ("perf_scaling",)),
+    "reproduction_report": ("Reproduction report: every paper number vs ours, with verdicts",
+                            ()),
 }
-OUTPUTS = {"tab01_accuracy": "csv,md,tex"}
+#: The report rows of each artifact (``artifact`` column of the reproduction report).
+REPORT_KEYS = {"fig02_single_pendulum": "fig02", "fig03_pendulum_frequency": "fig03",
+               "fig04_lotka_volterra_errors": "fig04", "fig06_double_pendulum": "fig06",
+               "fig07_henon_heiles": "fig07", "fig08_energy_conservation": "fig08",
+               "fig09_error_correction": "fig09", "tab01_accuracy": "tab01",
+               "tab02_chaotic": "tab02"}
+OUTPUTS = {"tab01_accuracy": "csv,md,tex", "tab02_chaotic": "csv,md,tex",
+           "reproduction_report": "csv,md"}
 
 
 def read_benchmarks(results: Path, preset: str) -> dict[str, float]:
@@ -54,12 +71,37 @@ def _fmt(seconds: float | None) -> str:
     return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
 
 
-def artifact_table(results: Path) -> str:
-    """Markdown: paper artifact -> notebook -> rule -> outputs -> runtime per preset."""
+def agreement(report_csv: Path) -> tuple[str, dict[str, str]]:
+    """``(preset, {artifact: verdict summary})`` from a reproduction report CSV."""
+    if not report_csv.exists():
+        return "", {}
+    with report_csv.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    preset = rows[0]["preset"] if rows else ""
+    out = {}
+    for name, key in REPORT_KEYS.items():
+        mine = [r["verdict"] for r in rows if r["artifact"] == key]
+        agree, differ = mine.count("agrees"), mine.count("differs")
+        other = len(mine) - agree - differ
+        if agree + differ == 0:
+            out[name] = f"not comparable at {preset} ({other} numbers)"
+            continue
+        word = "yes" if differ == 0 else "mostly" if agree >= 3 * differ else "partly"
+        out[name] = (f"{word}: {agree}/{agree + differ} agree"
+                     + (f", {other} not comparable" if other else ""))
+    return preset, out
+
+
+def artifact_table(results: Path, report_csv: Path = Path("figures/reproduction_report.csv"),
+                   ) -> str:
+    """Markdown: paper artifact -> notebook -> rule -> outputs -> runtime per preset ->
+    agreement with the paper (from the reproduction report)."""
     bench = {p: read_benchmarks(results, p) for p in PRESETS}
+    preset, agrees = agreement(report_csv)
     lines = ["| paper artifact | notebook | rule (+ jobs it needs) | outputs in `figures/` | "
-             + " | ".join(f"runtime {p}" for p in PRESETS) + " |",
-             "|---|---|---|---|" + "---|" * len(PRESETS)]
+             + " | ".join(f"runtime {p}" for p in PRESETS)
+             + f" | agrees with paper? ({preset or 'no report yet'}) |",
+             "|---|---|---|---|" + "---|" * (len(PRESETS) + 1)]
     for name, (label, jobs) in ARTIFACTS.items():
         times = []
         for p in PRESETS:
@@ -68,9 +110,9 @@ def artifact_table(results: Path) -> str:
         extra = f" (+ {', '.join(f'`{j}`' for j in jobs)})" if jobs else ""
         lines.append(f"| {label} | `notebooks/{name}.py` | `{name}`{extra} | "
                      f"`{name}.{{{OUTPUTS.get(name, 'pdf,png,csv')}}}` | " + " | ".join(times)
-                     + " |")
+                     + f" | {agrees.get(name, 'no paper numbers')} |")
     totals = [_fmt(sum(b.values())) if b else "not run" for b in bench.values()]
-    lines.append("| **all jobs** | | | | " + " | ".join(totals) + " |")
+    lines.append("| **all jobs** | | | | " + " | ".join(totals) + " | |")
     return "\n".join(lines)
 
 
@@ -94,9 +136,10 @@ def _replace_block(text: str, tag: str, body: str) -> str:
                   lambda _: f"{start}\n{body}\n{end}", text, flags=re.S)
 
 
-def update(readme: Path, results: Path) -> None:
+def update(readme: Path, results: Path,
+           report_csv: Path = Path("figures/reproduction_report.csv")) -> None:
     """Rewrite the generated blocks of ``readme`` in place."""
-    text = _replace_block(readme.read_text(), "artifacts", artifact_table(results))
+    text = _replace_block(readme.read_text(), "artifacts", artifact_table(results, report_csv))
     readme.write_text(_replace_block(text, "runtimes", runtime_table(results)))
 
 
