@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SMOKE_NB := results/smoke/figures/notebooks
 
-.PHONY: all setup test unit fidelity smoke nbval lab readme clean-smoke
+.PHONY: all setup test unit fidelity smoke nbval lab readme report clean-smoke
 
 all: $(STAMP)
 	$(BIN)/snakemake --cores all
@@ -47,3 +47,7 @@ clean-smoke:
 
 readme: $(STAMP)
 	$(BIN)/python -m shnn.readme README.md
+
+# The self-contained HTML report of the default-preset build (run `make all` first).
+report: $(STAMP)
+	$(BIN)/snakemake --cores 1 --report report.html

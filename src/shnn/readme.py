@@ -128,6 +128,26 @@ def runtime_table(results: Path) -> str:
     return "\n".join(lines)
 
 
+def estimate_table(estimate_json: Path) -> str:
+    """Markdown: the paper preset's estimated time and peak memory per artifact."""
+    import json
+
+    if not estimate_json.exists():
+        return "(no estimate yet: run `bench/estimate_paper.py`)"
+    est = json.loads(estimate_json.read_text())
+    lines = ["| artifact | fits or runs | time, 2 cores (est.) | peak memory (est.) | "
+             "time, 64-core node (est.) |", "|---|---|---|---|---|"]
+    for key, art in sorted(est["artifacts"].items()):
+        c64 = art.get("seconds_64core")
+        peak = f"{art['peak_bytes'] / 2**30:.1f} GiB" if art["peak_bytes"] else "< 1 GiB"
+        lines.append(f"| {key} | {art['fits']} | {art['seconds_2core'] / 3600:.1f} h | {peak} | "
+                     + ("-" if c64 is None else f"{c64 / 3600:.1f} h") + " |")
+    total64 = sum(a["seconds_64core"] or 0 for a in est["artifacts"].values())
+    lines.append(f"| **total** | | **{est['total_seconds_2core'] / 3600:.0f} h** | | "
+                 f"**{total64 / 3600:.0f} h** |")
+    return "\n".join(lines)
+
+
 def _replace_block(text: str, tag: str, body: str) -> str:
     start, end = f"<!-- {tag}:start -->", f"<!-- {tag}:end -->"
     if start not in text or end not in text:
@@ -140,7 +160,11 @@ def update(readme: Path, results: Path,
            report_csv: Path = Path("figures/reproduction_report.csv")) -> None:
     """Rewrite the generated blocks of ``readme`` in place."""
     text = _replace_block(readme.read_text(), "artifacts", artifact_table(results, report_csv))
-    readme.write_text(_replace_block(text, "runtimes", runtime_table(results)))
+    text = _replace_block(text, "runtimes", runtime_table(results))
+    if "<!-- estimate:start -->" in text:
+        text = _replace_block(text, "estimate",
+                              estimate_table(Path("bench/results/paper_estimate.json")))
+    readme.write_text(text)
 
 
 if __name__ == "__main__":
