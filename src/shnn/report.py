@@ -98,17 +98,10 @@ def verdict(ours: float, paper: float, tol: float) -> tuple[float, str]:
 
 
 def read_rows(path: str | Path) -> list[dict[str, Any]]:
-    """A CSV with numeric fields converted (ints, floats; everything else as text)."""
-    def convert(v: str) -> Any:
-        for cast in (int, float):
-            try:
-                return cast(v)
-            except ValueError:
-                pass
-        return v
+    """A CSV with numeric fields converted (as :func:`shnn.sweeps.read_csv`)."""
+    from shnn.sweeps import read_csv
 
-    with Path(path).open(newline="") as fh:
-        return [{k: convert(v) for k, v in r.items()} for r in csv.DictReader(fh)]
+    return read_csv(path)
 
 
 def setting_differences(sweep_id: str, sweep: dict[str, Any]) -> list[str]:
