@@ -14,10 +14,11 @@ SP = shnn.systems.get("single_pendulum")
 HH = shnn.systems.get("henon_heiles")
 
 
-def _both(layer, data, rcond=1e-13):
+def _both(layer, data, rcond=1e-13, merge=False):
     a, rhs = gradient_system(layer, data.x_train, data.xdot_train, data.x0, data.H0)
     dense = solve_dense(a, rhs, rcond)
-    qr = solve_structured(layer, data.x_train, data.xdot_train, data.x0, data.H0, rcond)
+    qr = solve_structured(layer, data.x_train, data.xdot_train, data.x0, data.H0, rcond,
+                          merge=merge)
     return dense, qr
 
 
@@ -26,10 +27,11 @@ def _both(layer, data, rcond=1e-13):
     (HH, Domain.of([(-1, 1)] * 2, [(-1, 1)] * 2), 400),
     (SP, Domain.of([(-3, 3)], [(-1, 1)]), 15),  # N < M: the N x N form of the QR
 ])
-def test_same_coefficients_when_well_conditioned(system, domain, n):
+@pytest.mark.parametrize("merge", [False, True])
+def test_same_coefficients_when_well_conditioned(system, domain, n, merge):
     data = make_dataset(system, domain, n, 10, 0)
     layer = sample_elm(system.dim, 20, (-0.5, 0.5), 1)
-    dense, qr = _both(layer, data)
+    dense, qr = _both(layer, data, merge=merge)
     assert np.linalg.cond(gradient_system(layer, data.x_train, data.xdot_train, data.x0,
                                           data.H0)[0]) < 1e8
     assert np.linalg.norm(dense - qr) <= 1e-10 * np.linalg.norm(dense)
@@ -46,8 +48,14 @@ def test_same_error_on_paper_ill_conditioned_case(method):
                                 solver=solver)
         model.fit(data.x_train, data.xdot_train, data.x0, data.H0)
         errors[solver] = shnn.relative_l2(data.H_test, model.hamiltonian(data.x_test))
+    # The structured solve without folding the triangular blocks (gelsd on all of B).
+    sol = solve_structured(model.layer_, data.x_train, data.xdot_train, data.x0, data.H0,
+                           1e-13, merge=False)
+    model.coef_, model.bias_ = sol[:-1], float(sol[-1])
+    errors["qr, no merge"] = shnn.relative_l2(data.H_test, model.hamiltonian(data.x_test))
     assert errors["dense"] < 1e-8
     assert 1 / 1.3 <= errors["qr"] / errors["dense"] <= 1.3, errors
+    assert 1 / 1.3 <= errors["qr, no merge"] / errors["dense"] <= 1.3, errors
 
 
 def test_memory_is_small_multiple_of_t():

@@ -113,8 +113,46 @@ def _structured_rows(r: np.ndarray, layer: HiddenLayer, qty: np.ndarray, x0: np.
     rhs[-1] = h0
 
 
+#: Block size of the triangular-pair QR (LAPACK tpqrt); any value <= M gives the same result.
+TPQRT_BLOCK = 64
+
+
+def _merge_triangular_blocks(r: np.ndarray, layer: HiddenLayer,
+                             qty: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Reduce the stacked upper-triangular blocks ``R D_k`` to one triangle, orthogonally.
+
+    The gradient rows of B are ``2*dof`` upper-triangular M x M blocks. LAPACK's tpqrt folds
+    one triangle into the running one at a time (about ``2/3 M^3`` flops each, against
+    ``2 (2 dof M) M^2`` for a dense QR of the stack), and tpmqrt applies the same reflections
+    to the right-hand side. Returns the final triangle and its right-hand side; the rows
+    folded away carry only the residual.
+    """
+    k, width = r.shape
+    dof = layer.W.shape[0] // 2
+    blocks = [(layer.W[dof + j], j) for j in range(dof)]          # q'_j = dH/dp_j
+    blocks += [(-layer.W[j], dof + j) for j in range(dof)]         # p'_j = -dH/dq_j
+    nb = min(TPQRT_BLOCK, width)
+    scale, col = blocks[0]
+    acc = np.asfortranarray(r * scale)
+    c = np.asfortranarray(qty[:k, col:col + 1])
+    block = np.empty((k, width), order="F")
+    for scale, col in blocks[1:]:
+        np.multiply(r, scale, out=block)
+        acc, v, tfac, info = scipy.linalg.lapack.dtpqrt(width, nb, acc, block, overwrite_a=1,
+                                                        overwrite_b=1)
+        if info != 0:
+            raise np.linalg.LinAlgError(f"tpqrt failed (info={info})")
+        c_k = np.asfortranarray(qty[:k, col:col + 1])
+        c, _, info = scipy.linalg.lapack.dtpmqrt(width, v, tfac, c, c_k, side="L", trans="T",
+                                                 overwrite_a=1, overwrite_b=1)
+        if info != 0:
+            raise np.linalg.LinAlgError(f"tpmqrt failed (info={info})")
+        block = v  # reuse the storage for the next block
+    return acc, c[:, 0]
+
+
 def solve_structured(layer: HiddenLayer, x: np.ndarray, xdot: np.ndarray, x0: np.ndarray,
-                     h0: float, rcond: float) -> np.ndarray:
+                     h0: float, rcond: float, merge: bool = True) -> np.ndarray:
     """The least-squares solution of METHOD §5.3 without forming A; returns ``[c; c0]``.
 
     The gradient rows of A for input k are ``T D_k`` with ``T = 1 - tanh^2(x W + b)`` and
@@ -125,6 +163,10 @@ def solve_structured(layer: HiddenLayer, x: np.ndarray, xdot: np.ndarray, x0: np
     ``B [c; c0] = [Q^T y_1; ...; Q^T y_2n; H0]`` is that of A. Orthogonal transformations
     only. Memory: T plus B (``2*dof*min(N, M) + 1`` rows), a factor 2*dof*N/min(N, M) less
     than A.
+
+    With ``merge`` (default) and ``N >= M``, the ``2*dof`` triangular blocks of B are first
+    folded into one triangle by LAPACK tpqrt (:func:`_merge_triangular_blocks`), so the SVD
+    solve runs on an ``(M+1) x (M+1)`` matrix; ``merge=False`` hands all of B to gelsd.
     """
     n_points, dim = x.shape
     width = layer.width
@@ -144,6 +186,14 @@ def solve_structured(layer: HiddenLayer, x: np.ndarray, xdot: np.ndarray, x0: np
         raise np.linalg.LinAlgError(f"ormqr failed (info={info})")
     r = np.triu(qr[:k])
     del qr, t, reflectors
+    if merge and k == width:
+        tri, c = _merge_triangular_blocks(r, layer, qty)
+        del r
+        b = np.zeros((width + 1, width + 1), order="F")
+        b[:width, :width] = tri
+        b[-1, :width] = features(layer, x0)[0]
+        b[-1, width] = 1.0
+        return solve_dense(b, np.append(c, h0), rcond)
     b = np.zeros((dim * k + 1, width + 1), order="F")
     rhs = np.empty(dim * k + 1)
     _structured_rows(r, layer, qty, x0, h0, b, rhs)
