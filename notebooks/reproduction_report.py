@@ -140,9 +140,17 @@ for c in claims:
 # commit it was built from; the claims; every number).
 
 # %%
+def git(*args):
+    return subprocess.run(["git", *args], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
 try:
-    commit = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True,
-                            text=True, check=True).stdout.strip()
+    # The build rewrites the committed figures/, so only changes elsewhere count as dirty.
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".",
+                  ":(exclude)figures")
+    commit = git("rev-parse", "--short", "HEAD") + (
+        " (with uncommitted changes outside figures/)" if changed else "")
 except (OSError, subprocess.CalledProcessError):
     commit = "unknown (not a git checkout)"
 header = [f"# Reproduction report (preset: {preset})", "",

@@ -139,7 +139,8 @@ def estimate_table(estimate_json: Path) -> str:
              "time, 64-core node (est.) |", "|---|---|---|---|---|"]
     for key, art in sorted(est["artifacts"].items()):
         c64 = art.get("seconds_64core")
-        peak = f"{art['peak_bytes'] / 2**30:.1f} GiB" if art["peak_bytes"] else "< 1 GiB"
+        peak = (f"{art['peak_bytes'] / 2**30:.1f} GiB" if art["peak_bytes"]
+                else "small (not modelled)")
         lines.append(f"| {key} | {art['fits']} | {art['seconds_2core'] / 3600:.1f} h | {peak} | "
                      + ("-" if c64 is None else f"{c64 / 3600:.1f} h") + " |")
     total64 = sum(a["seconds_64core"] or 0 for a in est["artifacts"].values())
