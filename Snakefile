@@ -69,7 +69,8 @@ def artifact_outputs(name):
     shown = "png" if "png" in ARTIFACTS[name] else "csv"
     category = {"fig": "Figures", "tab": "Tables", "per": "Performance"}.get(name[:3],
                                                                            "Reproduction")
-    return [report(path, caption=f"report/{name}.rst", category=category)
+    caption = f"{workflow.basedir}/report/{name}.rst"  # absolute: rules/ call this too
+    return [report(path, caption=caption, category=category)
             if path.endswith(shown) else path for path in artifact_files(name)]
 
 
