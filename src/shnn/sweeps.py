@@ -2,7 +2,8 @@
 
 Seeds (METHOD §4.7): repeat ``r`` uses data seed ``data_seed + r`` and model seed
 ``model_seed + r``; the seeds restart at every sweep value, and all methods of a repeat
-share its data and model seed. This is the only place per-run seeds are derived.
+share its data and model seed. (The error-correction repeats of :mod:`shnn.correction`
+advance their seeds the same way.)
 """
 
 from __future__ import annotations
