@@ -13,7 +13,7 @@ The 64-core estimate is not measured here: it scales the paper's own 64-core fit
 (RESULTS appendix B, and Table 2's HNN times) by our measured fit / gelsd time ratio.
 
     python bench/estimate_paper.py --scaling results/default/bench/scaling.json \\
-        bench/results/chaotic_scaling.json --hnn-dir results/default/hnn \\
+        bench/results/chaotic_scaling_{2000,5000}.json --hnn-dir results/default/hnn \\
         --out bench/results/paper_estimate.json
 """
 
@@ -30,6 +30,7 @@ from scipy.optimize import nnls
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from shnn.config import load
+from shnn.report import SWEEP_ARTIFACT
 from shnn.systems import get
 
 METHODS = ("elm", "uswim", "aswim", "swim")
@@ -37,9 +38,6 @@ METHODS = ("elm", "uswim", "aswim", "swim")
 PAPER_64CORE_SECONDS = {"fig02": 1.2 * 3600, "fig03": 2.7 * 3600, "fig04": 1.8 * 3600,
                         "fig06": 14.5 * 3600, "fig07": 6.7 * 3600,
                         "hnn_dp": 10485.4, "hnn_hh": 13140.6}
-SWEEP_ARTIFACT = {"sp-small": "fig02", "sp-large": "fig02", "sp-f10": "fig03",
-                  "sp-f15": "fig03", "sp-f20": "fig03", "lv-zero-small": "fig04",
-                  "lv-zero-large": "fig04", "lv-five": "fig04", "dp": "fig06", "hh": "fig07"}
 DOF = {"sp": 1, "hh": 2, "dp": 2}
 
 

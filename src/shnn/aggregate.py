@@ -10,6 +10,9 @@ from typing import Any
 
 import numpy as np
 
+#: Methods in the paper's legend order (sampled methods, then the Adam HNN).
+METHODS = ("elm", "uswim", "aswim", "swim", "hnn")
+
 #: Columns of an aggregated table: one row per (sweep, value, method).
 SUMMARY_COLUMNS = ("sweep", "value", "method", "repeats", "err_mean", "err_min", "err_max",
                    "time_mean", "time_min", "time_max")
@@ -60,9 +63,8 @@ def compare_with_paper(summary: list[dict[str, Any]], paper: list[dict[str, Any]
                 and (value is None or float(r["value"]) == float(value))}
 
     ours, theirs = keyed(summary), keyed(paper)
-    order = ("elm", "uswim", "aswim", "swim")
     table = []
-    for key in sorted(ours.keys() & theirs.keys(), key=lambda k: (k[0], order.index(k[1]))):
+    for key in sorted(ours.keys() & theirs.keys(), key=lambda k: (k[0], METHODS.index(k[1]))):
         o, t = ours[key], theirs[key]
         table.append({"sweep": sweep, "value": key[0], "method": key[1],
                       "ours_err_mean": o["err_mean"], "paper_err_mean": t["err_mean"],
@@ -75,8 +77,7 @@ def write_summary(summary: list[dict[str, Any]], path: str | Path, preset: str) 
     """Write the aggregated rows (exactly what a figure plots) with a ``preset`` column."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    order = ("elm", "uswim", "aswim", "swim", "hnn")
-    rows = sorted(summary, key=lambda r: (r["sweep"], r["value"], order.index(r["method"])))
+    rows = sorted(summary, key=lambda r: (r["sweep"], r["value"], METHODS.index(r["method"])))
     with path.open("w", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=["preset", *SUMMARY_COLUMNS])
         writer.writeheader()
@@ -111,8 +112,9 @@ def comparison_text(table: list[dict[str, Any]], value_name: str) -> str:
         for r in table)
 
 
-def _by_value(summary: list[dict[str, Any]], sweep: str,
-              column: str) -> dict[float, dict[str, float]]:
+def by_value(summary: list[dict[str, Any]], sweep: str,
+             column: str = "err_mean") -> dict[float, dict[str, float]]:
+    """``{value: {method: column}}`` of one sweep, sorted by value."""
     out: dict[float, dict[str, float]] = defaultdict(dict)
     for r in summary:
         if r["sweep"] == sweep:
@@ -123,21 +125,22 @@ def _by_value(summary: list[dict[str, Any]], sweep: str,
 def method_spread(summary: list[dict[str, Any]], sweep: str) -> dict[float, float]:
     """At each sweep value: the worst method's mean error over the best one's."""
     return {v: max(m.values()) / min(m.values())
-            for v, m in _by_value(summary, sweep, "err_mean").items()}
+            for v, m in by_value(summary, sweep, "err_mean").items()}
 
 
 def column_ratio(summary: list[dict[str, Any]], sweep: str, numerator: str,
                  denominator: str, column: str = "err_mean") -> dict[float, float]:
     """At each sweep value: ``column`` of method ``numerator`` over that of ``denominator``."""
     return {v: m[numerator] / m[denominator]
-            for v, m in _by_value(summary, sweep, column).items()
+            for v, m in by_value(summary, sweep, column).items()
             if numerator in m and denominator in m}
 
 
 def decreasing_in_value(summary: list[dict[str, Any]], sweep: str) -> dict[str, bool]:
     """Per method: does the mean error decrease strictly from each sweep value to the next?"""
     out = {}
-    for method in sorted({r["method"] for r in summary if r["sweep"] == sweep}):
+    methods = {r["method"] for r in summary if r["sweep"] == sweep}
+    for method in sorted(methods, key=METHODS.index):
         _, mean = series(summary, sweep, method, "err_mean")
         out[method] = bool(np.all(np.diff(mean) < 0))
     return out

@@ -98,15 +98,22 @@ def solve_dense(a: np.ndarray, rhs: np.ndarray, rcond: float) -> np.ndarray:
     return x[:n, 0]
 
 
+def gradient_blocks(dof: int) -> list[tuple[int, float, int]]:
+    """The row blocks of the system, in order, as ``(row of W, sign, column of xdot)``.
+
+    Block ``i`` is ``sign * T diag(W[row])`` against ``xdot[:, col]``: first
+    ``q'_j = dH/dp_j`` (``row = dof + j``), then ``p'_j = -dH/dq_j`` (``row = j``, sign -1).
+    """
+    return ([(dof + j, 1.0, j) for j in range(dof)]
+            + [(j, -1.0, dof + j) for j in range(dof)])
+
+
 def _structured_rows(r: np.ndarray, layer: HiddenLayer, qty: np.ndarray, x0: np.ndarray,
                      h0: float, out: np.ndarray, rhs: np.ndarray) -> None:
     """Fill ``B = [R D_p1; ...; -R D_q1; ...; phi(x0) 1]`` and ``[Q^T y_1; ...; H0]``."""
     k, width = r.shape
-    dof = layer.W.shape[0] // 2
-    blocks = [(layer.W[dof + j], j) for j in range(dof)]          # q'_j = dH/dp_j
-    blocks += [(-layer.W[j], dof + j) for j in range(dof)]         # p'_j = -dH/dq_j
-    for i, (scale, col) in enumerate(blocks):
-        np.multiply(r, scale, out=out[i * k:(i + 1) * k, :width])
+    for i, (row, sign, col) in enumerate(gradient_blocks(layer.W.shape[0] // 2)):
+        np.multiply(r, sign * layer.W[row], out=out[i * k:(i + 1) * k, :width])
         rhs[i * k:(i + 1) * k] = qty[:k, col]
     out[-1, :width] = features(layer, x0)[0]
     out[-1, width] = 1.0
@@ -128,16 +135,13 @@ def _merge_triangular_blocks(r: np.ndarray, layer: HiddenLayer,
     folded away carry only the residual.
     """
     k, width = r.shape
-    dof = layer.W.shape[0] // 2
-    blocks = [(layer.W[dof + j], j) for j in range(dof)]          # q'_j = dH/dp_j
-    blocks += [(-layer.W[j], dof + j) for j in range(dof)]         # p'_j = -dH/dq_j
+    (row, sign, col), *rest = gradient_blocks(layer.W.shape[0] // 2)
     nb = min(TPQRT_BLOCK, width)
-    scale, col = blocks[0]
-    acc = np.asfortranarray(r * scale)
+    acc = np.asfortranarray(r * (sign * layer.W[row]))
     c = np.asfortranarray(qty[:k, col:col + 1])
     block = np.empty((k, width), order="F")
-    for scale, col in blocks[1:]:
-        np.multiply(r, scale, out=block)
+    for row, sign, col in rest:
+        np.multiply(r, sign * layer.W[row], out=block)
         acc, v, tfac, info = scipy.linalg.lapack.dtpqrt(width, nb, acc, block, overwrite_a=1,
                                                         overwrite_b=1)
         if info != 0:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from shnn.lstsq import gradient_blocks
 from shnn.sampling import HiddenLayer
 
 
@@ -55,12 +56,10 @@ def solve_structured_torch(layer: HiddenLayer, x: np.ndarray, xdot: np.ndarray,
     qty = torch.ormqr(qr[:, :k], tau, tensor(xdot), left=True, transpose=True)[:k]
     r = torch.triu(qr[:k])
     del qr
-    scales = [w[dof + j] for j in range(dof)] + [-w[j] for j in range(dof)]
-    cols = [j for j in range(dof)] + [dof + j for j in range(dof)]
     b = torch.zeros((dim * k + 1, width + 1), dtype=torch.float64, device=dev)
     rhs = torch.empty(dim * k + 1, dtype=torch.float64, device=dev)
-    for i, (scale, col) in enumerate(zip(scales, cols, strict=True)):
-        b[i * k:(i + 1) * k, :width] = r * scale
+    for i, (row, sign, col) in enumerate(gradient_blocks(dof)):
+        b[i * k:(i + 1) * k, :width] = r * (sign * w[row])
         rhs[i * k:(i + 1) * k] = qty[:, col]
     b[-1, :width] = torch.tanh(tensor(x0) @ w + bias)[0]
     b[-1, width] = 1.0

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from shnn.aggregate import by_value, decreasing_in_value, method_spread
+
 AGREES = "agrees"
 DIFFERS = "differs"
 NOT_COMPARABLE = "not comparable at this preset"
@@ -291,15 +293,6 @@ REPRODUCED, PARTLY, NOT_REPRODUCED = "reproduced", "partly reproduced", "not rep
 FAMILY = ("uswim", "aswim", "swim")
 
 
-def _means(summary: list[dict[str, Any]], sweep: str,
-           column: str = "err_mean") -> dict[float, dict[str, float]]:
-    out: dict[float, dict[str, float]] = {}
-    for r in summary:
-        if r["sweep"] == sweep:
-            out.setdefault(float(r["value"]), {})[r["method"]] = float(r[column])
-    return dict(sorted(out.items()))
-
-
 def _all_or_some(flags: list[bool]) -> str:
     return REPRODUCED if all(flags) else PARTLY if any(flags) else NOT_REPRODUCED
 
@@ -308,7 +301,7 @@ def claim_small_domains(summary: list[dict[str, Any]]) -> Claim:
     """Claim 1: on small centred domains ELM ends >= 1 order below the SWIM family."""
     flags, evidence = [], []
     for sweep in ("sp-small", "lv-zero-small"):
-        means = _means(summary, sweep)
+        means = by_value(summary, sweep)
         if not means:
             continue
         width = max(means)
@@ -328,7 +321,7 @@ def claim_wide_domains(summary: list[dict[str, Any]], config: dict[str, Any]) ->
     """Claim 2: on wide or shifted domains data-driven sampling wins by orders of magnitude."""
     flags, evidence = [], []
     for sweep in ("sp-large", "lv-zero-large", "lv-five", "hh"):
-        means = _means(summary, sweep)
+        means = by_value(summary, sweep)
         if not means:
             continue
         value = 1.0 if sweep == "hh" else max(w for w in means if w <= 700)
@@ -338,7 +331,7 @@ def claim_wide_domains(summary: list[dict[str, Any]], config: dict[str, Any]) ->
         label = (f"alpha 1, width {config['sweeps']['hh']['width']}" if sweep == "hh"
                  else f"width {value:g}")
         evidence.append(f"{sweep} ({label}): ELM / best data-driven = {gain:.1e}")
-    five = _means(summary, "lv-five")
+    five = by_value(summary, "lv-five")
     never = all(m["elm"] > min(m[f] for f in FAMILY) for m in five.values())
     flags.append(never)
     evidence.append(f"lv-five: ELM worse than the best data-driven method at every width: {never}")
@@ -351,7 +344,7 @@ def claim_frequency(summary: list[dict[str, Any]]) -> Claim:
     """Claim 3: at f = 15, 20, A-SWIM ~ SWIM beat ELM by 1-1.5 orders; U-SWIM is worst."""
     flags, evidence = [], []
     for sweep in ("sp-f15", "sp-f20"):
-        means = _means(summary, sweep)
+        means = by_value(summary, sweep)
         if not means:
             continue
         n = max(means)
@@ -394,12 +387,12 @@ def claim_costs(summary: list[dict[str, Any]]) -> Claim:
     """Claim 5: A-SWIM costs 2.1-2.4x U-SWIM; ELM 5-20% slower than U-SWIM; DP superlinear."""
     aswim, elm = [], []
     for r_sweep in {r["sweep"] for r in summary}:
-        for value, m in _means(summary, r_sweep, "time_mean").items():
+        for value, m in by_value(summary, r_sweep, "time_mean").items():
             if value >= 1000 and {"aswim", "uswim", "elm"} <= m.keys():
                 aswim.append(m["aswim"] / m["uswim"])
                 elm.append(m["elm"] / m["uswim"])
     a, e = float(np.median(aswim)), float(np.median(elm))
-    dp = _means(summary, "dp", "time_mean")
+    dp = by_value(summary, "dp", "time_mean")
     widths = np.array(list(dp))
     slope = float(np.polyfit(np.log(widths), np.log([dp[w]["uswim"] for w in dp]), 1)[0]) \
         if widths.size > 1 else math.nan
@@ -454,11 +447,8 @@ def claim_conservation(energy: dict[str, float], correction: list[dict[str, Any]
 
 def claim_dp_close(summary: list[dict[str, Any]]) -> Claim:
     """Issue 4: on the DP all four methods are within 2x of each other and improve with width."""
-    means = _means(summary, "dp")
-    spread = {w: max(m.values()) / min(m.values()) for w, m in means.items()}
-    widths = list(means)
-    improves = {meth: all(means[b][meth] < means[a][meth] for a, b in zip(widths, widths[1:]))
-                for meth in ("elm", "uswim", "aswim", "swim")}
+    spread = method_spread(summary, "dp")
+    improves = decreasing_in_value(summary, "dp")
     flags = [max(spread.values()) <= 2, all(improves.values())]
     return Claim("DP", "double pendulum: the four methods within 2x of each other at every "
                  "width, each improving with width", _all_or_some(flags),
@@ -468,7 +458,7 @@ def claim_dp_close(summary: list[dict[str, Any]]) -> Claim:
 
 def claim_hh_gap(summary: list[dict[str, Any]]) -> Claim:
     """Issue 4: on HH the SWIM family is >= 100x more accurate than ELM at every alpha."""
-    means = _means(summary, "hh")
+    means = by_value(summary, "hh")
     gains = {a: m["elm"] / max(m[f] for f in FAMILY) for a, m in means.items()}
     return Claim("HH", "Henon-Heiles: the SWIM family at least 100x more accurate than ELM at "
                  "every alpha", REPRODUCED if min(gains.values()) >= 100 else NOT_REPRODUCED,
