@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SMOKE_NB := results/smoke/figures/notebooks
 
-.PHONY: all setup test unit fidelity smoke nbval lab readme report clean-smoke
+.PHONY: all setup test unit fidelity smoke nbval cluster-test lab readme report clean-smoke
 
 all: $(STAMP)
 	$(BIN)/snakemake --cores all
@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
 	touch $@
 
-test: unit fidelity smoke nbval
+test: unit fidelity smoke nbval cluster-test
 
 unit: $(STAMP)
 	$(BIN)/pytest -q tests -m "not workflow and not slow"
@@ -38,6 +38,15 @@ smoke: $(STAMP)
 nbval: $(STAMP)
 	$(BIN)/pytest -q -m workflow tests
 	$(BIN)/pytest -q --nbval-lax $(SMOKE_NB)/*.ipynb
+
+# A real single-node SLURM cluster on this machine (installs Debian's slurm-wlm and munge,
+# needs root): the smoke preset through `--profile profiles/slurm`, checked with sacct and
+# against the local smoke run, then interrupted and resumed (under SLURM and locally).
+cluster-test: smoke
+	tests/cluster/slurm_up.sh
+	. $${SLURM_DIR:-/tmp/shnn-slurm}/env && PATH=$(abspath $(BIN)):$$PATH \
+		$(BIN)/python tests/cluster/cluster_test.py; \
+		status=$$?; tests/cluster/slurm_down.sh; exit $$status
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

@@ -9,6 +9,8 @@ from glob import glob
 from snakemake.exceptions import WorkflowError
 
 import shnn.config
+import shnn.resources
+import shnn.sweeps
 
 PRESETS = ("smoke", "default", "paper")
 _unknown = sorted(set(config) - {"preset"})
@@ -46,6 +48,31 @@ ARTIFACTS = {
     "reproduction_report": ("csv", "md"),
     "perf01_solver_scaling": ("pdf", "png", "csv"),
 }
+# Declared resources of the compute jobs, from the committed benchmark measurements.
+COSTS = shnn.resources.CostModel.from_files("bench/results/paper_estimate.json",
+                                            "bench/results/adam_speed.json")
+
+
+def shard_resources(sweep_id, label):
+    sweep = CFG["sweeps"][sweep_id]
+    return shnn.resources.shard_resources(COSTS, sweep,
+                                          shnn.sweeps.shard_value(sweep_id, sweep, label))
+
+
+def baseline_resources(case):
+    return shnn.resources.baseline_resources(COSTS, CFG["hnn"][case])
+
+
+wildcard_constraints:
+    sweep=r"[^/~]+",
+    value=r"[^/~]+",
+    case=r"[^/~]+",
+
+
+localrules:
+    sweep,
+
+
 LV_SWEEPS = ["lv-zero-small", "lv-zero-large", "lv-five"]
 CHAOTIC = ["dp", "hh"]
 

@@ -1,25 +1,46 @@
-# Computation shared by artifacts: sweeps and Adam baselines (per-fit records, resumable),
+# Computation shared by artifacts: sweeps (one job per sweep value, gathered per sweep) and
+# Adam baselines (per-fit records, resumable),
 # and the conversion of jupytext sources to .ipynb for papermill.
 
 
-rule sweep:
-    """Run or resume one sweep of the preset; one CSV row per fit, records in RUNS."""
+rule sweep_shard:
+    """One shard of a sweep: every method and repeat at one value of the swept quantity.
+
+    Per-fit records go to RUNS (written atomically, reused on a re-run), the shard's rows to
+    its CSV; memory and run time are declared from the measured cost model (shnn.resources).
+    """
     input:
         CONFIG_FILE,
         SRC,
     output:
-        f"{RES}/sweeps/{{sweep}}.csv",
+        f"{RES}/sweeps/{{sweep}}/value~{{value}}.csv",
     params:
         spec=lambda w: json.dumps(CFG["sweeps"][w.sweep], sort_keys=True),
     threads: THREADS
+    resources:
+        mem_mb=lambda w: shard_resources(w.sweep, w.value)["mem_mb"],
+        runtime=lambda w: shard_resources(w.sweep, w.value)["runtime"],
     log:
-        f"{RES}/logs/sweep_{{sweep}}.log",
+        f"{RES}/logs/sweep_{{sweep}}/value~{{value}}.log",
     benchmark:
-        f"{RES}/benchmarks/sweep_{{sweep}}.tsv"
+        f"{RES}/benchmarks/sweep_{{sweep}}/value~{{value}}.tsv"
     shell:
         "OPENBLAS_NUM_THREADS={threads} OMP_NUM_THREADS={threads} MKL_NUM_THREADS={threads} "
         "{PY} -m shnn.cli sweep --config {CONFIG_FILE} --sweep {wildcards.sweep} "
-        "--runs-dir {RUNS} --csv {output} > {log} 2>&1"
+        "--value {wildcards.value} --runs-dir {RUNS} --csv {output} > {log} 2>&1"
+
+
+rule sweep:
+    """Gather the shards of one sweep into its CSV (the figure notebooks read this)."""
+    input:
+        lambda w: [f"{RES}/sweeps/{w.sweep}/value~{label}.csv"
+                   for label in shnn.sweeps.shard_labels(CFG["sweeps"][w.sweep])],
+    output:
+        f"{RES}/sweeps/{{sweep}}.csv",
+    log:
+        f"{RES}/logs/gather_{{sweep}}.log",
+    shell:
+        "{PY} -m shnn.cli gather --csv {output} {input} > {log} 2>&1"
 
 
 rule hnn_baseline:
@@ -32,6 +53,9 @@ rule hnn_baseline:
     params:
         spec=lambda w: json.dumps(CFG["hnn"][w.case], sort_keys=True),
     threads: THREADS
+    resources:
+        mem_mb=lambda w: baseline_resources(w.case)["mem_mb"],
+        runtime=lambda w: baseline_resources(w.case)["runtime"],
     log:
         f"{RES}/logs/hnn_{{case}}.log",
     benchmark:

@@ -1,4 +1,5 @@
-"""Command line: ``shnn fit``, ``shnn systems``, ``shnn sweep``."""
+"""Command line: ``shnn fit``, ``shnn systems``, ``shnn sweep``, ``shnn gather``,
+``shnn baseline``."""
 
 from __future__ import annotations
 
@@ -147,6 +148,13 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--sweep", required=True, help="sweep id in the preset")
     sweep.add_argument("--runs-dir", required=True, help="folder of per-fit records")
     sweep.add_argument("--csv", required=True, help="output CSV, one row per fit")
+    sweep.add_argument("--value", metavar="LABEL",
+                       help="run one shard: only this value of the swept quantity (e.g. 1000 "
+                       "or 0.2); default: every value")
+
+    gather = sub.add_parser("gather", help="concatenate the shard CSVs of a sweep into one")
+    gather.add_argument("--csv", required=True, help="output CSV")
+    gather.add_argument("shards", nargs="+", help="shard CSVs, in order")
 
     base = sub.add_parser("baseline", help="train (or load) one Adam-trained HNN baseline of a "
                           "preset, write its CSV row")
@@ -252,21 +260,26 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _print_record(record)
         elif args.command == "sweep":
             from shnn.config import load
-            from shnn.sweeps import run_sweep, write_csv
+            from shnn.sweeps import run_sweep, shard_value, write_csv
 
             config = load(args.config)
             if args.sweep not in config["sweeps"]:
                 raise ValueError(f"--sweep: unknown sweep {args.sweep!r} in {args.config}; "
                                  f"choose from {', '.join(config['sweeps'])}")
-            rows = run_sweep(args.sweep, config["sweeps"][args.sweep], args.runs_dir)
-            write_csv(rows, args.csv)
+            sweep = config["sweeps"][args.sweep]
+            values = None if args.value is None else [shard_value(args.sweep, sweep, args.value)]
+            write_csv(run_sweep(args.sweep, sweep, args.runs_dir, values=values), args.csv)
+        elif args.command == "gather":
+            from shnn.sweeps import concat_csv
+
+            concat_csv(args.shards, args.csv)
         elif args.command == "baseline":
             from shnn.config import load
             from shnn.sweeps import BASELINE_COLUMNS, run_baseline, write_csv
 
             row = run_baseline(load(args.config), args.case, args.runs_dir)
             write_csv([row], args.csv, BASELINE_COLUMNS)
-    except ValueError as exc:
+    except (ValueError, OSError) as exc:
         sys.stderr.write(f"shnn: error: {exc}\n")
         return 2
     return 0

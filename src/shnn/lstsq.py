@@ -2,46 +2,70 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import scipy.linalg.lapack
 
+from shnn.parallel import map_blocks
 from shnn.sampling import HiddenLayer
+
+#: Columns per block of the hidden-layer evaluation: an ``N x 32`` block stays in cache
+#: through the matmul and the elementwise passes, and blocks are spread over threads.
+_COLUMN_BLOCK = 32
+
+
+def _hidden_into(layer: HiddenLayer, x: np.ndarray, out: np.ndarray,
+                 finish: Callable[[np.ndarray], None]) -> None:
+    """``out[:, j] = finish(x W[:, j] + b[j])`` column block by column block, in threads.
+
+    Each block is its own matmul and elementwise ufuncs, so the numbers do not depend on
+    the number of threads (see :mod:`shnn.parallel`).
+    """
+    def block(j: int) -> None:
+        cols = slice(j, j + _COLUMN_BLOCK)
+        view = out[:, cols]
+        np.matmul(x, layer.W[:, cols], out=view)
+        view += layer.b[cols]
+        finish(view)
+
+    map_blocks(block, range(0, layer.width, _COLUMN_BLOCK), out.size)
+
+
+def _tanh(z: np.ndarray) -> None:
+    np.tanh(z, out=z)
+
+
+def _one_minus_tanh_squared(z: np.ndarray) -> None:
+    np.tanh(z, out=z)
+    np.square(z, out=z)
+    np.subtract(1.0, z, out=z)
 
 
 def preactivation(layer: HiddenLayer, x: np.ndarray) -> np.ndarray:
     """``x W + b`` as a Fortran-ordered ``(n, M)`` array (columns contiguous)."""
-    z = (layer.W.T @ x.T).T
-    z += layer.b
+    z = np.empty((x.shape[0], layer.width), order="F")
+    _hidden_into(layer, x, z, lambda view: None)
     return z
 
 
 def features(layer: HiddenLayer, x: np.ndarray) -> np.ndarray:
-    """``Phi(x) = tanh(x W + b)``: ``(n, M)``."""
-    z = preactivation(layer, x)
-    return np.tanh(z, out=z)
+    """``Phi(x) = tanh(x W + b)``: ``(n, M)``, Fortran-ordered."""
+    z = np.empty((x.shape[0], layer.width), order="F")
+    _hidden_into(layer, x, z, _tanh)
+    return z
 
 
 def tanh_derivative(layer: HiddenLayer, x: np.ndarray) -> np.ndarray:
-    """``T = 1 - tanh(x W + b)^2``: ``(n, M)``, Fortran-ordered, computed in place."""
-    t = features(layer, x)
-    np.square(t, out=t)
-    np.subtract(1.0, t, out=t)
+    """``T = 1 - tanh(x W + b)^2``: ``(n, M)``, Fortran-ordered."""
+    t = np.empty((x.shape[0], layer.width), order="F")
+    _tanh_derivative_into(layer, x, t)
     return t
-
-
-#: Columns per block when writing pre-activations into A (bounds the temporary to N x 256).
-_COLUMN_BLOCK = 256
 
 
 def _tanh_derivative_into(layer: HiddenLayer, x: np.ndarray, out: np.ndarray) -> None:
     """Write ``T = 1 - tanh(x W + b)^2`` into the (possibly strided) view ``out: (n, M)``."""
-    for j in range(0, layer.width, _COLUMN_BLOCK):
-        cols = slice(j, j + _COLUMN_BLOCK)
-        out[:, cols] = x @ layer.W[:, cols]
-        out[:, cols] += layer.b[cols]
-    np.tanh(out, out=out)
-    np.square(out, out=out)
-    np.subtract(1.0, out, out=out)
+    _hidden_into(layer, x, out, _one_minus_tanh_squared)
 
 
 def gradient_system(layer: HiddenLayer, x: np.ndarray, xdot: np.ndarray, x0: np.ndarray,

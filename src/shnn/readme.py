@@ -55,13 +55,16 @@ OUTPUTS = {"tab01_accuracy": "csv,md,tex", "tab02_chaotic": "csv,md,tex",
 
 
 def read_benchmarks(results: Path, preset: str) -> dict[str, float]:
-    """Seconds per benchmark file (rule or sweep) of one preset."""
-    out = {}
-    for tsv in sorted((results / preset / "benchmarks").glob("*.tsv")):
+    """Seconds per job of one preset, from its benchmark files: ``<job>.tsv``, or the sum
+    of the shards ``<job>/*.tsv`` (a sweep runs as one job per sweep value)."""
+    out: dict[str, float] = {}
+    folder = results / preset / "benchmarks"
+    for tsv in sorted([*folder.glob("*.tsv"), *folder.glob("*/*.tsv")]):
         with tsv.open() as fh:
             rows = list(csv.DictReader(fh, delimiter="\t"))
         if rows:
-            out[tsv.stem] = float(rows[-1]["s"])
+            job = tsv.stem if tsv.parent == folder else tsv.parent.name
+            out[job] = out.get(job, 0.0) + float(rows[-1]["s"])
     return out
 
 
@@ -149,6 +152,40 @@ def estimate_table(estimate_json: Path) -> str:
     return "\n".join(lines)
 
 
+def cluster_table(config_path: Path, estimate_json: Path, adam_json: Path) -> str:
+    """Markdown: the jobs of a preset and the resources they declare to a scheduler.
+
+    One row per artifact: its sweep shards (one job per sweep value) or Adam baselines,
+    the largest memory and run time declared by one job (:mod:`shnn.resources`, 2 cores),
+    and the estimated core-hours of all its jobs on the 2-core reference machine.
+    """
+    from shnn.config import load
+    from shnn.report import SWEEP_ARTIFACT
+    from shnn.resources import CostModel, baseline_resources, shard_resources
+    from shnn.sweeps import shard_labels, shard_value
+
+    config = load(config_path)
+    costs = CostModel.from_files(estimate_json, adam_json)
+    rows: dict[str, list[dict[str, int]]] = {}
+    for sweep_id, sweep in config["sweeps"].items():
+        art = SWEEP_ARTIFACT.get(sweep_id, sweep_id)
+        rows.setdefault(art, []).extend(
+            shard_resources(costs, sweep, shard_value(sweep_id, sweep, label))
+            for label in shard_labels(sweep))
+    for case, hnn in config["hnn"].items():
+        art = "tab02" if case in ("dp", "hh") else "tab01"
+        rows.setdefault(art, []).append(baseline_resources(costs, hnn))
+    lines = ["| artifact | jobs | largest job: memory | largest job: run time | "
+             "all jobs: declared run time |", "|---|---|---|---|---|"]
+    for art, jobs in sorted(rows.items()):
+        mem = max(j["mem_mb"] for j in jobs) / 1024
+        longest = max(j["runtime"] for j in jobs)
+        total = sum(j["runtime"] for j in jobs)
+        lines.append(f"| {art} | {len(jobs)} | {mem:.1f} GiB | {longest / 60:.1f} h | "
+                     f"{total / 60:.0f} h |")
+    return "\n".join(lines)
+
+
 def _replace_block(text: str, tag: str, body: str) -> str:
     start, end = f"<!-- {tag}:start -->", f"<!-- {tag}:end -->"
     if start not in text or end not in text:
@@ -165,6 +202,10 @@ def update(readme: Path, results: Path,
     if "<!-- estimate:start -->" in text:
         text = _replace_block(text, "estimate",
                               estimate_table(Path("bench/results/paper_estimate.json")))
+    if "<!-- cluster:start -->" in text:
+        text = _replace_block(text, "cluster", cluster_table(
+            Path("config/paper.yaml"), Path("bench/results/paper_estimate.json"),
+            Path("bench/results/adam_speed.json")))
     readme.write_text(text)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -117,9 +117,31 @@ def sweep_points(sweep: dict[str, Any]) -> list[tuple[Any, int, list[FitSpec]]]:
     return points
 
 
+def shard_label(value: Any) -> str:
+    """The name of one sweep value in file names and on the command line (``0.2``, ``1000``)."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def shard_labels(sweep: dict[str, Any]) -> list[str]:
+    """One label per value of the swept quantity, in the preset's order (one shard each)."""
+    return [shard_label(v) for v in next(iter(sweep["vary"].values()))]
+
+
+def shard_value(sweep_id: str, sweep: dict[str, Any], label: str) -> Any:
+    """The sweep value whose :func:`shard_label` is ``label``; ``ValueError`` if none is."""
+    values = next(iter(sweep["vary"].values()))
+    for value in values:
+        if shard_label(value) == label:
+            return value
+    raise ValueError(f"--value: {label!r} is not a value of sweep {sweep_id!r}; choose from "
+                     f"{', '.join(shard_labels(sweep))}")
+
+
 def run_sweep(sweep_id: str, sweep: dict[str, Any], runs_dir: str | Path,
-              progress: bool = True) -> list[dict[str, Any]]:
-    """Run (or load) every fit of a sweep; returns one CSV row per fit.
+              progress: bool = True, values: Collection[Any] | None = None
+              ) -> list[dict[str, Any]]:
+    """Run (or load) every fit of a sweep, or of the sweep values in ``values`` (a shard);
+    returns one CSV row per fit, in the preset's order.
 
     Existing records with identical settings are reused; missing ones are computed and
     written atomically, so an interrupted sweep resumes where it stopped.
@@ -129,7 +151,7 @@ def run_sweep(sweep_id: str, sweep: dict[str, Any], runs_dir: str | Path,
     key = next(iter(sweep["vary"]))
     rows = []
     computed = 0
-    points = sweep_points(sweep)
+    points = [p for p in sweep_points(sweep) if values is None or p[0] in values]
     for value, repeat, specs in tqdm(points, desc=sweep_id, disable=not progress):
         cache: list[Dataset] = []
 
@@ -190,6 +212,29 @@ def write_csv(rows: Iterable[dict[str, Any]], path: str | Path,
         for row in rows:
             writer.writerow({c: repr(v) if isinstance(v, float) else v for c, v in row.items()})
     tmp.replace(path)
+
+
+def concat_csv(paths: Sequence[str | Path], out: str | Path) -> None:
+    """Concatenate CSVs with one header (the shards of a sweep) into ``out``, atomically.
+
+    The rows are copied as text, so the numbers are exactly those of the shards.
+    """
+    if not paths:
+        raise ValueError("no CSV to concatenate")
+    out = Path(out)
+    header, lines = None, []
+    for path in paths:
+        with Path(path).open(newline="") as fh:
+            first, *rest = fh.read().splitlines(keepends=True) or [""]
+        if header is None:
+            header = first
+        elif first != header:
+            raise ValueError(f"{path}: header differs from {paths[0]}")
+        lines += rest
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".tmp-{out.name}")
+    tmp.write_text(header + "".join(lines))
+    tmp.replace(out)
 
 
 def read_csv(path: str | Path) -> list[dict[str, Any]]:
