@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stop the test cluster of tests/cluster/slurm_up.sh (its daemons only, by their pid files).
+# Stop the test cluster of tests/cluster/slurm_up.sh: its daemons (by their pid files) and
+# its link /etc/slurm/slurm.conf.
 SLURM_DIR=${SLURM_DIR:-/tmp/shnn-slurm}
 for name in slurmd slurmctld munged; do
     pidfile="$SLURM_DIR/run/$name.pid"
@@ -15,3 +16,6 @@ for name in slurmd slurmctld munged; do
     fi
     rm -f "$pidfile"
 done
+if [ "$(readlink /etc/slurm/slurm.conf 2>/dev/null)" = "$SLURM_DIR/slurm.conf" ]; then
+    rm -f /etc/slurm/slurm.conf
+fi

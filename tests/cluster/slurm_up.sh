@@ -5,6 +5,8 @@
 # configuration, state, spool, logs and pid files; tests/cluster/slurm_down.sh stops it.
 set -euo pipefail
 SLURM_DIR=${SLURM_DIR:-/tmp/shnn-slurm}
+export SLURM_DIR
+"$(dirname "$0")/slurm_down.sh"  # a cluster left over from an earlier run
 
 if ! command -v slurmctld > /dev/null || ! command -v munged > /dev/null; then
     echo "installing slurm-wlm and munge (Debian packages)"
@@ -42,11 +44,21 @@ JobCompLoc=$SLURM_DIR/log/jobcomp.log
 MinJobAge=3600
 ReturnToService=2
 MpiDefault=none
+AuthInfo=socket=$SLURM_DIR/run/munge.socket
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem_mb State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 echo "export SLURM_CONF=$SLURM_DIR/slurm.conf" > "$SLURM_DIR/env"
 export SLURM_CONF=$SLURM_DIR/slurm.conf
+# Inside a job, Snakemake's jobstep executor drops SLURM_* variables (SLURM_CONF too) before
+# calling srun, which then reads the default /etc/slurm/slurm.conf: link it there, unless
+# this machine already has a SLURM configuration of its own (then refuse, touching nothing).
+if [ -e /etc/slurm/slurm.conf ] && [ "$(readlink /etc/slurm/slurm.conf)" != "$SLURM_CONF" ]; then
+    echo "/etc/slurm/slurm.conf exists and is not the test cluster's; not starting" >&2
+    exit 1
+fi
+mkdir -p /etc/slurm
+ln -sfn "$SLURM_CONF" /etc/slurm/slurm.conf
 
 # munge: a key of its own (never the system's), its socket and pid under $SLURM_DIR.
 if [ ! -f "$SLURM_DIR/munge.key" ]; then
@@ -56,7 +68,6 @@ chmod 600 "$SLURM_DIR/munge.key"
 munged --force --key-file="$SLURM_DIR/munge.key" --socket="$SLURM_DIR/run/munge.socket" \
     --pid-file="$SLURM_DIR/run/munged.pid" --log-file="$SLURM_DIR/log/munged.log" \
     --seed-file="$SLURM_DIR/run/munge.seed"
-echo "AuthInfo=socket=$SLURM_DIR/run/munge.socket" >> "$SLURM_DIR/slurm.conf"
 
 slurmctld -f "$SLURM_DIR/slurm.conf"
 slurmd -f "$SLURM_DIR/slurm.conf"
