@@ -69,8 +69,11 @@ wildcard_constraints:
     case=r"[^/~]+",
 
 
+# Light jobs (concatenating shard CSVs, converting a .py notebook to .ipynb) run where
+# Snakemake runs, never through a cluster queue.
 localrules:
     sweep,
+    notebook_ipynb,
 
 
 LV_SWEEPS = ["lv-zero-small", "lv-zero-large", "lv-five"]

@@ -41,7 +41,7 @@ LOCAL = ["--cores", "all"]
 PRESET = ["--config", "preset=smoke"]
 #: Columns holding wall-clock times (differ between any two runs); everything else must match.
 #: Rules Snakemake runs itself (localrules), not through sbatch.
-LOCAL_RULES = {"sweep", "all"}
+LOCAL_RULES = {"sweep", "notebook_ipynb", "all"}
 TIME_COLUMNS = {"fit_seconds", "seconds", "time_s", "speedup", "final_loss_seconds"}
 
 
