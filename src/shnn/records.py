@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 #: Bump when a change to the core alters the numbers, so that stored records are recomputed.
-RECORD_VERSION = 3
+RECORD_VERSION = 4
 
 
 @dataclass(frozen=True)
