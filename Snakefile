@@ -2,6 +2,7 @@
 #   snakemake --cores all                          default preset -> figures/
 #   snakemake --cores all --config preset=smoke    smoke preset -> results/smoke/figures/
 #   snakemake --cores all figures/fig02_single_pendulum.pdf   rebuild one figure
+import functools
 import json
 import sys
 from glob import glob
@@ -53,12 +54,14 @@ COSTS = shnn.resources.CostModel.from_files("bench/results/paper_estimate.json",
                                             "bench/results/adam_speed.json")
 
 
+@functools.cache
 def shard_resources(sweep_id, label):
     sweep = CFG["sweeps"][sweep_id]
     return shnn.resources.shard_resources(COSTS, sweep,
                                           shnn.sweeps.shard_value(sweep_id, sweep, label))
 
 
+@functools.cache
 def baseline_resources(case):
     return shnn.resources.baseline_resources(COSTS, CFG["hnn"][case])
 

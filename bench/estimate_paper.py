@@ -31,7 +31,7 @@ from scipy.optimize import nnls
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from shnn.config import load
 from shnn.report import SWEEP_ARTIFACT
-from shnn.systems import get
+from shnn.resources import CostModel, shard_peak_bytes, shard_seconds
 
 METHODS = ("elm", "uswim", "aswim", "swim")
 #: RESULTS appendix B (sum of fit times on the 64-core node) and Table 2's HNN times (s).
@@ -60,17 +60,6 @@ def fit_models(runs: list[dict]) -> dict[tuple[str, int], np.ndarray]:
     return models
 
 
-def sweep_fits(sweep: dict) -> list[tuple[int, int]]:
-    """``(N, M)`` of every fit of one method in a sweep (all values and repeats)."""
-    key, values = next(iter(sweep["vary"].items()))
-    out = []
-    for v in values:
-        n = int(v) if key == "train_size" else sweep["train_size"]
-        m = int(v) if key == "width" else sweep["width"]
-        out += [(n, m)] * sweep["repeats"]
-    return out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scaling", nargs="+", required=True)
@@ -82,9 +71,12 @@ def main() -> None:
     runs = [r for path in args.scaling for r in json.loads(Path(path).read_text())["runs"]]
     models = fit_models(runs)
     fits = [r for r in runs if r["case"] in METHODS]
-    mem_ratio = max(r["peak_increase_bytes"] / (r["T_bytes"] + (2 * DOF[r["system"]] * r["width"]
-                                                                + 1) * (r["width"] + 1) * 8)
+    # Peak memory per byte of T and B (the ratio 1 model gives the bytes of T + B).
+    t_plus_b = CostModel({}, 1.0, float("nan")).fit_peak_bytes
+    mem_ratio = max(r["peak_increase_bytes"] / t_plus_b(DOF[r["system"]], r["n"], r["width"])
                     for r in fits)
+    costs = CostModel({k: (float(a), float(b)) for k, (a, b) in models.items()}, mem_ratio,
+                      float("nan"))
     qr_vs_gelsd = []
     for r in fits:
         ref = [g for g in runs if g["case"] == "gelsd" and g["system"] == r["system"]
@@ -96,17 +88,12 @@ def main() -> None:
     config = load(args.config)
     per_artifact: dict[str, dict] = {}
     for sweep_id, sweep in config["sweeps"].items():
-        dof = get(sweep["system"], **sweep.get("params", {})).dof
         art = per_artifact.setdefault(SWEEP_ARTIFACT[sweep_id],
                                       {"seconds_2core": 0.0, "peak_bytes": 0.0, "fits": 0})
-        for n, m in sweep_fits(sweep):
-            for method in sweep["methods"]:
-                a, b = models[method, dof]
-                art["seconds_2core"] += float(features(np.array([n]), np.array([m]))[0]
-                                              @ np.array([a, b]))
-                art["fits"] += 1
-            size = n * m * 8 + (2 * dof * m + 1) * (m + 1) * 8
-            art["peak_bytes"] = max(art["peak_bytes"], mem_ratio * size)
+        for value in next(iter(sweep["vary"].values())):
+            art["seconds_2core"] += shard_seconds(costs, sweep, value)
+            art["fits"] += sweep["repeats"] * len(sweep["methods"])
+            art["peak_bytes"] = max(art["peak_bytes"], shard_peak_bytes(costs, sweep, value))
     for case, hnn in config["hnn"].items():
         path = Path(args.hnn_dir) / f"{case}.csv"
         with path.open() as fh:

@@ -73,20 +73,35 @@ def declared(seconds: float, peak_bytes: float) -> dict[str, int]:
     return {"runtime": runtime, "mem_mb": mem_mb}
 
 
-def _fit_size(sweep: dict[str, Any], value: Any) -> tuple[int, int]:
+def fit_size(sweep: dict[str, Any], value: Any) -> tuple[int, int]:
+    """``(N, M)``: training points and width of every fit of ``sweep`` at one value."""
     key = next(iter(sweep["vary"]))
     n = int(value) if key == "train_size" else int(sweep["train_size"])
     m = int(value) if key == "width" else int(sweep["width"])
     return n, m
 
 
+def sweep_dof(sweep: dict[str, Any]) -> int:
+    """Degrees of freedom of the sweep's system."""
+    return systems.get(sweep["system"], **sweep.get("params", {})).dof
+
+
+def shard_seconds(costs: CostModel, sweep: dict[str, Any], value: Any) -> float:
+    """Estimated seconds of every method and repeat of ``sweep`` at one value (2 cores)."""
+    n, m = fit_size(sweep, value)
+    dof = sweep_dof(sweep)
+    return sweep["repeats"] * sum(costs.fit_seconds(method, dof, n, m)
+                                  for method in sweep["methods"])
+
+
+def shard_peak_bytes(costs: CostModel, sweep: dict[str, Any], value: Any) -> float:
+    """Estimated peak memory growth of the largest fit of ``sweep`` at one value."""
+    return costs.fit_peak_bytes(sweep_dof(sweep), *fit_size(sweep, value))
+
+
 def shard_resources(costs: CostModel, sweep: dict[str, Any], value: Any) -> dict[str, int]:
     """Resources of one sweep shard: every method and repeat at one sweep value."""
-    dof = systems.get(sweep["system"], **sweep.get("params", {})).dof
-    n, m = _fit_size(sweep, value)
-    seconds = sweep["repeats"] * sum(costs.fit_seconds(method, dof, n, m)
-                                     for method in sweep["methods"])
-    return declared(seconds, costs.fit_peak_bytes(dof, n, m))
+    return declared(shard_seconds(costs, sweep, value), shard_peak_bytes(costs, sweep, value))
 
 
 def baseline_resources(costs: CostModel, hnn: dict[str, Any]) -> dict[str, int]:
