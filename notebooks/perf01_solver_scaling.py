@@ -32,6 +32,8 @@ config_path: str = "config/smoke.yaml"  # preset file (unused here; sizes come w
 runs_dir: str = "results/runs"  # unused; kept so every notebook takes the same parameters
 out_stem: str = "results/smoke/figures/perf01_solver_scaling"  # output path without suffix
 bench_json: str = "results/smoke/bench/scaling.json"  # written by bench/bench_scaling.py
+# committed measurements at other points per neuron (comma-separated, bench/bench_scaling.py)
+reference_jsons: str = "bench/results/chaotic_scaling_2000.json,bench/results/small_n_over_m.json"
 
 # %% [markdown]
 # Imports, and the repository root as working directory.
@@ -146,3 +148,37 @@ for s in systems:
         ratio = f"{r['seconds'] / ref['seconds']:.2f}x gelsd" if ref else "no gelsd"
         print(f"{s} M={r['width']:<5} {r['case']:<9} {r['seconds']:8.2f} s  {ratio}  "
               f"peak {r['peak_over_T']:.2f}x T  err {r['test_rel_l2_H']:.2e}")
+
+# %% [markdown]
+# **Why the ratio depends on the number of points per neuron.** The structured solver never
+# forms A. Its QR of T costs about 2 N M² flops, but the folding of the 2·dof triangles and
+# the final SVD-based solve (gelsd) of an (M+1) x (M+1) matrix cost a multiple of M³ that
+# does not shrink with N. The bare gelsd solve of A costs about 2 · 2·dof · N M² flops plus
+# its own M³ terms. So the ratio to gelsd falls as N/M grows. The performance targets
+# (single-solve fits <= 0.7x gelsd for 1 dof, <= 0.5x for 2 dof, A-SWIM <= 2x those) hold
+# from about N/M = 5: with the paper's data sizes (N = 10000 for the 1-dof systems, 20000
+# for the 2-dof ones) that is widths up to 2000 and 4000 (measured here up to 2000). They do
+# not hold at very few points per neuron: the 2-dof fits at N/M = 2.5 are about 0.65x, and
+# the paper's double-pendulum sweep goes to width 10000 (N/M = 2). The default preset's
+# Hénon–Heiles run above uses N = 5000 to keep the pipeline short, so its width-2000 point
+# is in that regime. The
+# committed measurements below (several rounds each, medians) show both regimes.
+
+# %%
+def median_ratios(path: str) -> dict[tuple[str, int, int], dict[str, float]]:
+    """``(system, N, M) -> {case: median seconds / median gelsd seconds}`` of one benchmark."""
+    by_key: dict[tuple[str, int, int, str], list[float]] = {}
+    for r in json.loads(Path(path).read_text())["runs"]:
+        by_key.setdefault((r["system"], r["n"], r["width"], r["case"]), []).append(r["seconds"])
+    out: dict[tuple[str, int, int], dict[str, float]] = {}
+    for (s, n, w, c), secs in sorted(by_key.items()):
+        gelsd = by_key.get((s, n, w, "gelsd"))
+        if gelsd and c != "gelsd":
+            out.setdefault((s, n, w), {})[c] = float(np.median(secs) / np.median(gelsd))
+    return out
+
+
+for path in filter(None, reference_jsons.split(",")):
+    for (s, n, w), ratios in median_ratios(path).items():
+        shown = "  ".join(f"{c} {v:.2f}" for c, v in ratios.items())
+        print(f"{Path(path).name:<26} {s} N={n:<6} M={w:<5} N/M={n / w:<5.1f} x gelsd: {shown}")

@@ -187,10 +187,14 @@ rule tab02_chaotic:
         papermill("tab02_chaotic", sweeps_dir=f"{RES}/sweeps", hnn_dir=f"{RES}/hnn")
 
 
+# Committed benchmark runs (bench/bench_scaling.py) that perf01 sets beside the preset's own.
+PERF_REFERENCES = ["bench/results/chaotic_scaling_2000.json", "bench/results/small_n_over_m.json"]
+
+
 rule perf01_solver_scaling:
     """Performance: fit time and peak memory vs width for each solver (not a paper figure)."""
     input:
-        notebook_inputs("perf01_solver_scaling", f"{RES}/bench/scaling.json"),
+        notebook_inputs("perf01_solver_scaling", f"{RES}/bench/scaling.json", *PERF_REFERENCES),
     output:
         artifact_outputs("perf01_solver_scaling"),
         f"{FIG}/notebooks/perf01_solver_scaling.ipynb",
@@ -199,7 +203,8 @@ rule perf01_solver_scaling:
     benchmark:
         f"{RES}/benchmarks/perf01_solver_scaling.tsv"
     shell:
-        papermill("perf01_solver_scaling", bench_json=f"{RES}/bench/scaling.json")
+        papermill("perf01_solver_scaling", bench_json=f"{RES}/bench/scaling.json",
+                  reference_jsons=",".join(PERF_REFERENCES))
 
 
 rule reproduction_report:
