@@ -58,17 +58,28 @@ plotting.apply_style()
 # Load the runs and take the median over rounds per system, case and width.
 
 # %%
+def median_table(runs: list[dict]) -> list[dict]:
+    """One row per system, case, width and N: median seconds over rounds, peak memory."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in runs:
+        groups.setdefault((r["system"], r["case"], r["width"], r["n"]), []).append(r)
+    return [{"system": s, "case": c, "width": w, "n": n,
+             "seconds": float(np.median([r["seconds"] for r in g])),
+             "peak_over_T": float(max(r["peak_increase_bytes"] for r in g) / g[0]["T_bytes"]),
+             "peak_over_A": float(max(r["peak_increase_bytes"] for r in g) / g[0]["A_bytes"]),
+             "test_rel_l2_H": g[0]["test_rel_l2_H"]}
+            for (s, c, w, n), g in sorted(groups.items())]
+
+
+def gelsd_row(table: list[dict], row: dict) -> dict | None:
+    """The bare gelsd solve of the same system, N and width as ``row``, if measured."""
+    return next((g for g in table if g["case"] == "gelsd" and g["system"] == row["system"]
+                 and g["n"] == row["n"] and g["width"] == row["width"]), None)
+
+
 data = json.loads(Path(bench_json).read_text())
 runs = data["runs"]
-groups = {}
-for r in runs:
-    groups.setdefault((r["system"], r["case"], r["width"]), []).append(r)
-table = [{"system": s, "case": c, "width": w, "n": g[0]["n"],
-          "seconds": float(np.median([r["seconds"] for r in g])),
-          "peak_over_T": float(max(r["peak_increase_bytes"] for r in g) / g[0]["T_bytes"]),
-          "peak_over_A": float(max(r["peak_increase_bytes"] for r in g) / g[0]["A_bytes"]),
-          "test_rel_l2_H": g[0]["test_rel_l2_H"]}
-         for (s, c, w), g in sorted(groups.items())]
+table = median_table(runs)
 systems = sorted({r["system"] for r in table})
 cases = [c for c in ("gelsd", "elm", "uswim", "swim", "aswim", "torch-cpu", "cuda")
          if any(r["case"] == c for r in table)]
@@ -143,8 +154,7 @@ print("widths:", {s: sorted({r["width"] for r in table if r["system"] == s}) for
 # %%
 for s in systems:
     for r in [r for r in table if r["system"] == s and r["case"] != "gelsd"]:
-        ref = next((g for g in table if g["system"] == s and g["case"] == "gelsd"
-                    and g["width"] == r["width"]), None)
+        ref = gelsd_row(table, r)
         ratio = f"{r['seconds'] / ref['seconds']:.2f}x gelsd" if ref else "no gelsd"
         print(f"{s} M={r['width']:<5} {r['case']:<9} {r['seconds']:8.2f} s  {ratio}  "
               f"peak {r['peak_over_T']:.2f}x T  err {r['test_rel_l2_H']:.2e}")
@@ -165,20 +175,10 @@ for s in systems:
 # committed measurements below (several rounds each, medians) show both regimes.
 
 # %%
-def median_ratios(path: str) -> dict[tuple[str, int, int], dict[str, float]]:
-    """``(system, N, M) -> {case: median seconds / median gelsd seconds}`` of one benchmark."""
-    by_key: dict[tuple[str, int, int, str], list[float]] = {}
-    for r in json.loads(Path(path).read_text())["runs"]:
-        by_key.setdefault((r["system"], r["n"], r["width"], r["case"]), []).append(r["seconds"])
-    out: dict[tuple[str, int, int], dict[str, float]] = {}
-    for (s, n, w, c), secs in sorted(by_key.items()):
-        gelsd = by_key.get((s, n, w, "gelsd"))
-        if gelsd and c != "gelsd":
-            out.setdefault((s, n, w), {})[c] = float(np.median(secs) / np.median(gelsd))
-    return out
-
-
 for path in filter(None, reference_jsons.split(",")):
-    for (s, n, w), ratios in median_ratios(path).items():
-        shown = "  ".join(f"{c} {v:.2f}" for c, v in ratios.items())
+    ref_table = median_table(json.loads(Path(path).read_text())["runs"])
+    for (s, n, w) in sorted({(r["system"], r["n"], r["width"]) for r in ref_table}):
+        rows = [r for r in ref_table if (r["system"], r["n"], r["width"]) == (s, n, w)]
+        shown = "  ".join(f"{r['case']} {r['seconds'] / g['seconds']:.2f}" for r in rows
+                          if r["case"] != "gelsd" and (g := gelsd_row(ref_table, r)))
         print(f"{Path(path).name:<26} {s} N={n:<6} M={w:<5} N/M={n / w:<5.1f} x gelsd: {shown}")
