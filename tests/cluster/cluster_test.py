@@ -39,9 +39,9 @@ SLURM = ["--profile", "profiles/slurm", "--max-threads", str(os.cpu_count() or 1
          "--slurm-status-command", "squeue", "--slurm-init-seconds-before-status-checks", "5"]
 LOCAL = ["--cores", "all"]
 PRESET = ["--config", "preset=smoke"]
-#: Columns holding wall-clock times (differ between any two runs); everything else must match.
-#: Rules Snakemake runs itself (localrules), not through sbatch.
+#: Rules Snakemake runs itself (the Snakefile's localrules), not through sbatch.
 LOCAL_RULES = {"sweep", "notebook_ipynb", "all"}
+#: Columns holding wall-clock times (differ between any two runs); everything else must match.
 TIME_COLUMNS = {"fit_seconds", "seconds", "time_s", "speedup", "final_loss_seconds"}
 
 
