@@ -7,7 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SMOKE_NB := results/smoke/figures/notebooks
 
-.PHONY: all setup test unit fidelity smoke nbval cluster-test lab readme report clean-smoke
+.PHONY: all setup test unit fidelity smoke nbval cluster-test lab readme report clean-smoke \
+	paper paper-status paper-render
 
 all: $(STAMP)
 	$(BIN)/snakemake --cores all
@@ -52,6 +53,19 @@ cluster-test: smoke
 	. $${SLURM_DIR:-/tmp/shnn-slurm}/env && PATH=$(abspath $(BIN)):$$PATH \
 		$(BIN)/python tests/cluster/cluster_test.py; \
 		status=$$?; tests/cluster/slurm_down.sh; exit $$status
+
+# The paper preset in pieces (about 46 h on 2 cores): do the missing work in priority order for
+# at most MINUTES, then render what is complete into figures/paper/. Results accumulate in the
+# committed store records/paper/ (commit it). PYTHONPATH=src: a checkout or git worktree runs
+# its own code, even with another checkout's VENV.
+paper: $(STAMP)
+	PYTHONPATH=src $(BIN)/python -m shnn.timebox run --minutes "$(MINUTES)"
+
+paper-status: $(STAMP)
+	PYTHONPATH=src $(BIN)/python -m shnn.timebox status
+
+paper-render: $(STAMP)
+	PYTHONPATH=src $(BIN)/python -m shnn.timebox render
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

@@ -11,7 +11,9 @@ from snakemake.exceptions import WorkflowError
 
 import shnn.config
 import shnn.resources
+import shnn.store
 import shnn.sweeps
+import shnn.timebox
 
 PRESETS = ("smoke", "default", "paper")
 _unknown = sorted(set(config) - {"preset"})
@@ -29,6 +31,9 @@ except shnn.config.ConfigError as exc:
 FIG = CFG["figures_dir"]
 RES = CFG["results_dir"]
 RUNS = CFG["runs_dir"]
+# The paper preset's committed results (shnn.store): a sweep shard or Adam baseline whose fits
+# are all there is read from the store by a local job, never planned as a compute job.
+STORE = CFG.get("store_dir")
 THREADS = CFG.get("threads", 64)
 SRC = sorted(glob("src/shnn/*.py")) + ["pyproject.toml"]
 # Every tool runs from the interpreter running Snakemake (e.g. .venv/bin), whatever PATH holds.
@@ -76,6 +81,8 @@ wildcard_constraints:
 # Snakemake runs, never through a cluster queue.
 localrules:
     sweep,
+    sweep_shard_stored,
+    hnn_baseline_stored,
     notebook_ipynb,
 
 
@@ -87,7 +94,23 @@ def sweep_csv(sweep_id):
     return f"{RES}/sweeps/{sweep_id}.csv"
 
 
+@functools.cache
+def shard_csv(sweep_id, label):
+    """A shard's CSV: read from the committed store when it holds every fit of the shard
+    (whatever the files' modification times), else written by the shard's compute job."""
+    sweep = CFG["sweeps"][sweep_id]
+    if STORE and not shnn.sweeps.missing_fits(
+            sweep_id, sweep, shnn.sweeps.shard_value(sweep_id, sweep, label), STORE):
+        return f"{RES}/sweeps/{sweep_id}/stored~{label}.csv"
+    return f"{RES}/sweeps/{sweep_id}/value~{label}.csv"
+
+
+@functools.cache
 def hnn_csv(case):
+    """A baseline's CSV row: from the committed store when its record is there, else trained."""
+    if STORE and shnn.sweeps.baseline_spec(CFG, case) in shnn.store.RecordLog(
+            shnn.store.baseline_log_path(STORE, case)):
+        return f"{RES}/hnn/stored/{case}.csv"
     return f"{RES}/hnn/{case}.csv"
 
 
@@ -119,6 +142,13 @@ def notebook_inputs(name, *data):
     """Common inputs of a notebook rule: its .ipynb, the preset, the core, the paper data."""
     return [f"{RES}/notebooks/src/{name}.ipynb", CONFIG_FILE, *SRC, "data/paper/sweeps.csv",
             *data]
+
+
+# The paper preset's report covers the artifacts whose inputs are complete in the store (the
+# others are "not run yet" with the fraction done); the other presets' covers all.
+REPORTED = [name for name in ARTIFACTS if name not in ("reproduction_report",
+                                                      "perf01_solver_scaling")
+            and (not STORE or name in shnn.timebox.complete_artifacts(CFG))]
 
 
 include: "rules/compute.smk"

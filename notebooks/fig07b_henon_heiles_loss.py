@@ -47,7 +47,7 @@ from scipy.ndimage import gaussian_filter1d
 
 from shnn import aggregate, plotting
 from shnn.config import load
-from shnn.sweeps import baseline_spec, fit_record, load_sweeps
+from shnn.sweeps import baseline_record, baseline_spec, load_sweeps
 
 plotting.apply_style()
 
@@ -58,7 +58,7 @@ plotting.apply_style()
 # %%
 config = load(config_path)
 spec = baseline_spec(config, "hh")
-record, _ = fit_record(spec, runs_dir)
+record = baseline_record(config, "hh", runs_dir)
 loss = np.asarray(record["loss_history"], dtype=float)
 steps = np.arange(loss.size) * max(1, spec.steps // 1000)
 summary = aggregate.summarize(load_sweeps(config, ["hh"], sweeps_dir, runs_dir))

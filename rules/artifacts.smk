@@ -212,9 +212,9 @@ rule reproduction_report:
     input:
         notebook_inputs("reproduction_report", "data/paper/hnn.csv",
                         "data/paper/error_correction.csv", "data/paper/energy_conservation.csv",
-                        *[sweep_csv(s) for s in CFG["sweeps"]],
-                        *[out for name in ARTIFACTS if name not in ("reproduction_report",
-                                                                   "perf01_solver_scaling")
+                        *[sweep_csv(s) for name in REPORTED
+                          for s in shnn.timebox.ARTIFACT_INPUTS[name][0]],
+                        *[out for name in REPORTED
                           for out in artifact_files(name) if out.endswith(".csv")]),
     output:
         artifact_outputs("reproduction_report"),

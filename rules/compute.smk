@@ -33,7 +33,7 @@ rule sweep_shard:
 rule sweep:
     """Gather the shards of one sweep into its CSV (the figure notebooks read this)."""
     input:
-        lambda w: [f"{RES}/sweeps/{w.sweep}/value~{label}.csv"
+        lambda w: [shard_csv(w.sweep, label)
                    for label in shnn.sweeps.shard_labels(CFG["sweeps"][w.sweep])],
     output:
         f"{RES}/sweeps/{{sweep}}.csv",
@@ -43,8 +43,37 @@ rule sweep:
         "{PY} -m shnn.cli gather --csv {output} {input} > {log} 2>&1"
 
 
+rule sweep_shard_stored:
+    """A shard whose fits are all in the committed store: its CSV, read from there (no fit)."""
+    input:
+        lambda w: shnn.store.shard_log_path(STORE, w.sweep, w.value),
+        CONFIG_FILE,
+    output:
+        f"{RES}/sweeps/{{sweep}}/stored~{{value}}.csv",
+    log:
+        f"{RES}/logs/sweep_{{sweep}}/stored~{{value}}.log",
+    shell:
+        "{PY} -m shnn.cli sweep --config {CONFIG_FILE} --sweep {wildcards.sweep} "
+        "--value {wildcards.value} --runs-dir {RUNS} --csv {output} --no-compute > {log} 2>&1"
+
+
+rule hnn_baseline_stored:
+    """An Adam baseline whose record is in the committed store: its CSV row (no training)."""
+    input:
+        lambda w: shnn.store.baseline_log_path(STORE, w.case),
+        CONFIG_FILE,
+    output:
+        f"{RES}/hnn/stored/{{case}}.csv",
+    log:
+        f"{RES}/logs/hnn_stored_{{case}}.log",
+    shell:
+        "{PY} -m shnn.cli baseline --config {CONFIG_FILE} --case {wildcards.case} "
+        "--runs-dir {RUNS} --csv {output} --no-compute > {log} 2>&1"
+
+
 rule hnn_baseline:
-    """Train (or load) one Adam-trained HNN baseline (METHOD §8.7), on the CPU."""
+    """Train (or load) one Adam-trained HNN baseline (METHOD §8.7), on the CPU; with a store
+    (paper preset) it checkpoints there and resumes from the committed checkpoint."""
     input:
         CONFIG_FILE,
         SRC,
@@ -52,6 +81,8 @@ rule hnn_baseline:
         f"{RES}/hnn/{{case}}.csv",
     params:
         spec=lambda w: json.dumps(CFG["hnn"][w.case], sort_keys=True),
+        checkpoint=lambda w: (f"--checkpoint {shnn.store.checkpoint_path(STORE, w.case)}"
+                              if STORE else ""),
     threads: THREADS
     resources:
         mem_mb=lambda w: baseline_resources(w.case)["mem_mb"],
@@ -63,7 +94,7 @@ rule hnn_baseline:
     shell:
         "OPENBLAS_NUM_THREADS={threads} OMP_NUM_THREADS={threads} MKL_NUM_THREADS={threads} "
         "{PY} -m shnn.cli baseline --config {CONFIG_FILE} --case {wildcards.case} "
-        "--runs-dir {RUNS} --csv {output} > {log} 2>&1"
+        "--runs-dir {RUNS} --csv {output} {params.checkpoint} > {log} 2>&1"
 
 
 rule perf_scaling:

@@ -139,6 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--lr", type=_float, default=5e-4, help="hnn: learning rate (default 5e-4)")
     fit.add_argument("--batch-size", type=_int_at_least(1), default=2048,
                      help="hnn: batch size (default 2048)")
+    fit.add_argument("--checkpoint", metavar="PATH",
+                     help="hnn: checkpoint file; training resumes from it when it exists and "
+                     "writes it every --checkpoint-every steps (delete it to start afresh)")
+    fit.add_argument("--checkpoint-every", type=_int_at_least(1), default=1000, metavar="K",
+                     help="hnn: steps between checkpoints (default 1000)")
     fit.add_argument("--json", action="store_true", help="print the record as JSON")
 
     sub.add_parser("systems", help="list the systems and their parameters")
@@ -151,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--value", metavar="LABEL",
                        help="run one shard: only this value of the swept quantity (e.g. 1000 "
                        "or 0.2); default: every value")
+    _budget_options(sweep)
 
     gather = sub.add_parser("gather", help="concatenate the shard CSVs of a sweep into one")
     gather.add_argument("--csv", required=True, help="output CSV")
@@ -162,7 +168,51 @@ def build_parser() -> argparse.ArgumentParser:
     base.add_argument("--case", required=True, help="hnn case (a sweep id) in the preset")
     base.add_argument("--runs-dir", required=True, help="folder of per-fit records")
     base.add_argument("--csv", required=True, help="output CSV (one row)")
+    base.add_argument("--checkpoint", metavar="PATH",
+                      help="checkpoint file: resume from it when it exists, write it every "
+                      "--checkpoint-every steps, delete it when the record is stored")
+    base.add_argument("--checkpoint-every", type=_int_at_least(1), default=1000, metavar="K",
+                      help="steps between checkpoints (default 1000)")
+    _budget_options(base)
     return parser
+
+
+#: Exit status of a job stopped by its time budget (``--deadline``): nothing is wrong, the
+#: finished fits (or the checkpoint) are stored and a later run continues.
+EXIT_BUDGET = 75
+
+
+def _budget_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--deadline", type=_float, metavar="EPOCH",
+                        help="stop before this time (seconds since the epoch): start no fit "
+                        f"the cost model says would end later; exit {EXIT_BUDGET}")
+    parser.add_argument("--no-compute", action="store_true",
+                        help="only read stored records; a missing one is an error")
+
+
+def _budget_stop(deadline: float | None):
+    """The stop rule of ``--deadline``: the measured cost model's estimate of a fit must end
+    before the deadline (without the model's files, only the clock counts)."""
+    if deadline is None:
+        return None
+    import time
+
+    from shnn.resources import CostModel
+
+    try:
+        costs = CostModel.from_files("bench/results/paper_estimate.json",
+                                     "bench/results/adam_speed.json")
+    except OSError:
+        costs = None
+
+    def stop(spec: FitSpec) -> bool:
+        estimate = 0.0
+        if costs is not None and spec.method != "hnn":
+            dof = len(spec.q_lims)
+            estimate = costs.fit_seconds(spec.method, dof, spec.train_size, spec.width)
+        return time.time() + estimate > deadline
+
+    return stop
 
 
 def _fit_spec(args: argparse.Namespace) -> FitSpec:
@@ -252,7 +302,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             from shnn.sweeps import run_fit
 
             spec = _fit_spec(args)
-            record = {"settings": spec.settings(), **run_fit(spec)}
+            options = {}
+            if args.checkpoint:
+                if spec.method != "hnn":
+                    raise ValueError(f"--checkpoint: only the hnn method trains in steps, "
+                                     f"not {spec.method!r}")
+                options = {"checkpoint": args.checkpoint,
+                           "checkpoint_every": args.checkpoint_every}
+            record = {"settings": spec.settings(), **run_fit(spec, **options)}
             record.pop("loss_history", None)
             if args.json:
                 print(json.dumps(record, sort_keys=True))
@@ -268,7 +325,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                                  f"choose from {', '.join(config['sweeps'])}")
             sweep = config["sweeps"][args.sweep]
             values = None if args.value is None else [shard_value(args.sweep, sweep, args.value)]
-            write_csv(run_sweep(args.sweep, sweep, args.runs_dir, values=values), args.csv)
+            write_csv(run_sweep(args.sweep, sweep, args.runs_dir, values=values,
+                                store_dir=config.get("store_dir"), compute=not args.no_compute,
+                                stop=_budget_stop(args.deadline)), args.csv)
         elif args.command == "gather":
             from shnn.sweeps import concat_csv
 
@@ -277,12 +336,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             from shnn.config import load
             from shnn.sweeps import BASELINE_COLUMNS, run_baseline, write_csv
 
-            row = run_baseline(load(args.config), args.case, args.runs_dir)
+            options: dict[str, Any] = {"compute": not args.no_compute}
+            if args.checkpoint:
+                options.update(checkpoint=args.checkpoint, checkpoint_every=args.checkpoint_every)
+            if args.deadline is not None:
+                if not args.checkpoint:
+                    raise ValueError("--deadline: a baseline needs --checkpoint to stop early")
+                options["deadline"] = args.deadline
+            row = run_baseline(load(args.config), args.case, args.runs_dir, **options)
             write_csv([row], args.csv, BASELINE_COLUMNS)
+    except _stopped_errors() as exc:
+        sys.stderr.write(f"shnn: stopped by the time budget: {exc}\n")
+        return EXIT_BUDGET
     except (ValueError, OSError) as exc:
         sys.stderr.write(f"shnn: error: {exc}\n")
         return 2
     return 0
+
+
+def _stopped_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions of a job that stopped at its time budget (not a failure)."""
+    from shnn.adam import TrainingStopped
+    from shnn.sweeps import BudgetExhausted
+
+    return (BudgetExhausted, TrainingStopped)
 
 
 if __name__ == "__main__":

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import csv
 import logging
+import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -21,8 +22,9 @@ from shnn import systems
 from shnn.data import Dataset, Domain, make_dataset
 from shnn.metrics import relative_l2
 from shnn.models import SampledHNN
-from shnn.records import FitSpec, load_or_compute, record_path
+from shnn.records import FitSpec, read_record, record_path, write_record
 from shnn.sampling import Method
+from shnn.store import RecordLog, baseline_log_path, new_record, shard_log_path
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +57,16 @@ def spec_dataset(spec: FitSpec) -> Dataset:
     return make_dataset(system, domain, spec.train_size, spec.test_size, spec.data_seed)
 
 
-def run_fit(spec: FitSpec, data: Dataset | None = None) -> dict[str, Any]:
-    """Fit one model; return its results: fit seconds, train/test errors of H and x'."""
+def run_fit(spec: FitSpec, data: Dataset | None = None, **fit_options: Any) -> dict[str, Any]:
+    """Fit one model; return its results: fit seconds, train/test errors of H and x'.
+
+    ``fit_options`` go to the model's ``fit`` (the Adam baseline's ``checkpoint``,
+    ``checkpoint_every`` and ``deadline``).
+    """
     if data is None:
         data = spec_dataset(spec)
     model = make_model(spec)
-    model.fit(data.x_train, data.xdot_train, data.x0, data.H0, H=data.H_train)
+    model.fit(data.x_train, data.xdot_train, data.x0, data.H0, H=data.H_train, **fit_options)
     system = systems.get(spec.system, **spec.params)
     results = {
         "fit_seconds": model.fit_seconds_,
@@ -76,11 +82,83 @@ def run_fit(spec: FitSpec, data: Dataset | None = None) -> dict[str, Any]:
     return results
 
 
-def fit_record(spec: FitSpec, runs_dir: str | Path,
-               data: Callable[[], Dataset] | None = None) -> tuple[dict[str, Any], bool]:
-    """``(record, computed)`` of one fit: stored if its settings match, else fitted now."""
-    return load_or_compute(record_path(runs_dir, spec), spec.settings(),
-                           lambda: run_fit(spec, data() if data else None))
+class RecordStore(Protocol):
+    """Where fit records live: :class:`RecordFiles` or :class:`shnn.store.RecordLog`."""
+
+    def get(self, spec: FitSpec) -> dict[str, Any] | None:
+        """The stored record made with exactly ``spec``'s settings, or ``None``."""
+
+    def put(self, spec: FitSpec, record: dict[str, Any]) -> dict[str, Any]:
+        """Store ``record`` (made with ``spec``); returns the record as stored."""
+
+
+class RecordFiles:
+    """One JSON file per fit under ``runs_dir`` (:func:`shnn.records.record_path`)."""
+
+    def __init__(self, runs_dir: str | Path) -> None:
+        self.runs_dir = Path(runs_dir)
+
+    def get(self, spec: FitSpec) -> dict[str, Any] | None:
+        return read_record(record_path(self.runs_dir, spec), spec.settings())
+
+    def put(self, spec: FitSpec, record: dict[str, Any]) -> dict[str, Any]:
+        write_record(record_path(self.runs_dir, spec), record)
+        return record
+
+
+class MissingRecord(ValueError):
+    """A fit that should have been stored is not (``compute=False``)."""
+
+
+class BudgetExhausted(RuntimeError):
+    """A fit was not started because the time budget would not cover it."""
+
+
+#: Decides, before a missing fit is computed, whether to stop instead (a time budget).
+StopRule = Callable[[FitSpec], bool]
+
+
+def fit_record(spec: FitSpec, store: RecordStore | str | Path,
+               data: Callable[[], Dataset] | None = None, *, compute: bool = True,
+               stop: StopRule | None = None, **fit_options: Any
+               ) -> tuple[dict[str, Any], bool]:
+    """``(record, computed)`` of one fit: stored if its settings match, else fitted now.
+
+    ``store``: a record store, or a folder of per-fit JSON files. With ``compute=False`` a
+    missing record raises :class:`MissingRecord`; ``stop(spec)`` true raises
+    :class:`BudgetExhausted` instead of starting the fit; ``fit_options`` go to
+    :func:`run_fit`.
+    """
+    if isinstance(store, (str, Path)):
+        store = RecordFiles(store)
+    record = store.get(spec)
+    if record is not None:
+        return record, False
+    where = getattr(store, "path", getattr(store, "runs_dir", store))
+    if not compute:
+        raise MissingRecord(f"{where}: no record of {describe(spec)}")
+    if stop is not None and stop(spec):
+        raise BudgetExhausted(f"time budget too short for {describe(spec)}")
+    start = time.perf_counter()
+    results = run_fit(spec, data() if data else None, **fit_options)
+    wall = time.perf_counter() - start
+    return store.put(spec, new_record(spec.settings(), results, wall)), True
+
+
+def describe(spec: FitSpec) -> str:
+    """A short name of one fit for messages."""
+    params = "".join(f" {k}={v}" for k, v in sorted(spec.params.items()))
+    return (f"{spec.system}{params} {spec.domain} N={spec.train_size} width={spec.width} "
+            f"{spec.method} seeds {spec.data_seed}-{spec.model_seed}")
+
+
+def sweep_store(sweep_id: str, value: Any, runs_dir: str | Path,
+                store_dir: str | Path | None) -> RecordStore:
+    """Where the fits of one sweep value live: the shard's committed log under ``store_dir``
+    (the paper preset), else per-fit files under ``runs_dir``."""
+    if store_dir is None:
+        return RecordFiles(runs_dir)
+    return RecordLog(shard_log_path(store_dir, sweep_id, shard_label(value)))
 
 
 def base_spec(sweep: dict[str, Any], domain: str) -> FitSpec:
@@ -103,12 +181,16 @@ def with_value(spec: FitSpec, key: str, value: Any) -> FitSpec:
     return replace(spec, params={**spec.params, key: float(value)})
 
 
-def sweep_points(sweep: dict[str, Any]) -> list[tuple[Any, int, list[FitSpec]]]:
-    """``(value, repeat, [spec per method])`` for every sweep value and repeat."""
-    key, values = next(iter(sweep["vary"].items()))
+def sweep_points(sweep: dict[str, Any], values: Collection[Any] | None = None
+                 ) -> list[tuple[Any, int, list[FitSpec]]]:
+    """``(value, repeat, [spec per method])`` for every sweep value (or those in ``values``)
+    and repeat, in the preset's order."""
+    key, all_values = next(iter(sweep["vary"].items()))
     base = base_spec(sweep, sweep["domain"])
     points = []
-    for value in values:
+    for value in all_values:
+        if values is not None and value not in values:
+            continue
         spec_v = with_value(base, key, value)
         for r in range(sweep["repeats"]):
             spec_r = replace(spec_v, data_seed=base.data_seed + r, model_seed=base.model_seed + r)
@@ -138,20 +220,24 @@ def shard_value(sweep_id: str, sweep: dict[str, Any], label: str) -> Any:
 
 
 def run_sweep(sweep_id: str, sweep: dict[str, Any], runs_dir: str | Path,
-              progress: bool = True, values: Collection[Any] | None = None
-              ) -> list[dict[str, Any]]:
+              progress: bool = True, values: Collection[Any] | None = None, *,
+              store_dir: str | Path | None = None, compute: bool = True,
+              stop: StopRule | None = None) -> list[dict[str, Any]]:
     """Run (or load) every fit of a sweep, or of the sweep values in ``values`` (a shard);
     returns one CSV row per fit, in the preset's order.
 
     Existing records with identical settings are reused; missing ones are computed and
-    written atomically, so an interrupted sweep resumes where it stopped.
+    written atomically, so an interrupted sweep resumes where it stopped. With ``store_dir``
+    the records are the committed shard logs there (:func:`sweep_store`); ``compute`` and
+    ``stop`` are those of :func:`fit_record`.
     """
     from tqdm.auto import tqdm
 
     key = next(iter(sweep["vary"]))
     rows = []
     computed = 0
-    points = [p for p in sweep_points(sweep) if values is None or p[0] in values]
+    points = sweep_points(sweep, values)
+    stores: dict[Any, RecordStore] = {}
     for value, repeat, specs in tqdm(points, desc=sweep_id, disable=not progress):
         cache: list[Dataset] = []
 
@@ -160,16 +246,26 @@ def run_sweep(sweep_id: str, sweep: dict[str, Any], runs_dir: str | Path,
                 cache.append(spec_dataset(spec))
             return cache[0]
 
+        if value not in stores:
+            stores[value] = sweep_store(sweep_id, value, runs_dir, store_dir)
         for spec in specs:
-            record, new = fit_record(spec, runs_dir, data)
+            record, new = fit_record(spec, stores[value], data, compute=compute, stop=stop)
             if new:
                 computed += 1
                 log.info("%s %s=%s r=%d %s: %.3e in %.2fs", sweep_id, key, value, repeat,
                          spec.method, record["test_rel_l2_H"], record["fit_seconds"])
             rows.append(_row(sweep_id, key, value, repeat, spec, record))
     log.info("%s: %d fits computed, %d reused from %s", sweep_id, computed,
-             len(rows) - computed, runs_dir)
+             len(rows) - computed, store_dir or runs_dir)
     return rows
+
+
+def missing_fits(sweep_id: str, sweep: dict[str, Any], value: Any,
+                 store_dir: str | Path) -> list[FitSpec]:
+    """The fits of one sweep value that the committed shard log under ``store_dir`` lacks."""
+    store = RecordLog(shard_log_path(store_dir, sweep_id, shard_label(value)))
+    return [spec for _, _, specs in sweep_points(sweep, [value]) for spec in specs
+            if spec not in store]
 
 
 def baseline_spec(config: dict[str, Any], case: str) -> FitSpec:
@@ -183,12 +279,47 @@ def baseline_spec(config: dict[str, Any], case: str) -> FitSpec:
                    weight_decay=settings["weight_decay"], rcond=0.0, elm_bias=[], solver="")
 
 
-def run_baseline(config: dict[str, Any], case: str, runs_dir: str | Path) -> dict[str, Any]:
-    """Train (or load) one Adam baseline; returns its CSV row."""
-    spec = baseline_spec(config, case)
-    record, _ = fit_record(spec, runs_dir)
+def baseline_store(config: dict[str, Any], case: str, runs_dir: str | Path) -> RecordStore:
+    """Where the baseline ``case`` lives: its committed log under the preset's ``store_dir``
+    (the paper preset), else a per-fit file under ``runs_dir``."""
+    if config.get("store_dir"):
+        return RecordLog(baseline_log_path(config["store_dir"], case))
+    return RecordFiles(runs_dir)
+
+
+def baseline_record(config: dict[str, Any], case: str, runs_dir: str | Path,
+                    compute: bool = True, checkpoint: str | Path | None = None,
+                    **fit_options: Any) -> dict[str, Any]:
+    """The record of one Adam baseline: stored, or trained now (``compute``).
+
+    With ``checkpoint`` the training resumes from that file if it exists and writes it every
+    ``checkpoint_every`` steps (``fit_options``, with ``deadline``; :class:`shnn.adam.AdamHNN`);
+    the file is deleted once the record is stored. The paper preset checkpoints to
+    :func:`shnn.store.checkpoint_path` under its ``store_dir``.
+    """
+    if checkpoint is not None:
+        fit_options["checkpoint"] = checkpoint
+    record, _ = fit_record(baseline_spec(config, case), baseline_store(config, case, runs_dir),
+                           compute=compute, **fit_options)
+    if checkpoint is not None:
+        from shnn.adam import remove_checkpoint
+
+        remove_checkpoint(checkpoint)
+    return record
+
+
+def baseline_row(spec: FitSpec, case: str, record: dict[str, Any]) -> dict[str, Any]:
+    """The CSV row of one Adam baseline record."""
     row = _row(case, "width", spec.width, 0, spec, record)
     return {**row, "steps": spec.steps, "lr": spec.lr, "final_loss": record["final_loss"]}
+
+
+def run_baseline(config: dict[str, Any], case: str, runs_dir: str | Path,
+                 compute: bool = True, **options: Any) -> dict[str, Any]:
+    """Train (or load) one Adam baseline; returns its CSV row (``options``: those of
+    :func:`baseline_record`)."""
+    return baseline_row(baseline_spec(config, case), case,
+                        baseline_record(config, case, runs_dir, compute, **options))
 
 
 def _row(sweep_id: str, key: str, value: Any, repeat: int, spec: FitSpec,
@@ -258,6 +389,7 @@ def load_sweeps(config: dict[str, Any], sweep_ids: Iterable[str], sweeps_dir: st
     for sweep_id in sweep_ids:
         path = Path(sweeps_dir) / f"{sweep_id}.csv"
         if not path.exists():
-            write_csv(run_sweep(sweep_id, config["sweeps"][sweep_id], runs_dir), path)
+            write_csv(run_sweep(sweep_id, config["sweeps"][sweep_id], runs_dir,
+                                store_dir=config.get("store_dir")), path)
         rows += read_csv(path)
     return rows

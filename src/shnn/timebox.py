@@ -1,0 +1,402 @@
+"""The paper preset in pieces: do what is missing, in a fixed priority order, within a time box.
+
+On 2 cores the paper preset takes about two days, longer than any session or CI run. Its
+results accumulate in the committed store (``store_dir`` of ``config/paper.yaml``,
+:mod:`shnn.store`): every finished fit is one appended line, every unfinished Adam baseline a
+checkpoint. ``python -m shnn.timebox run --minutes 150`` (``make paper MINUTES=150``)
+
+1. works through the :func:`plan` in priority order (Table 1's five Adam baselines, fig02,
+   fig04/05, fig08, fig09, fig03, fig07, Table 2's two baselines, fig06 up to width 5000, then
+   the double pendulum's wider shards), each unit a ``shnn`` job in its own process that gets
+   the deadline: a sweep shard starts no fit the cost model says would end after it, an Adam
+   baseline checkpoints and stops at it; a job still running at the deadline plus a grace
+   period is killed (its finished fits are stored; at most the fit in flight is lost);
+2. then renders, through Snakemake, every paper artifact whose inputs are complete
+   (``figures/paper/``), and the paper-preset reproduction report over them.
+
+``python -m shnn.timebox status`` (``make paper-status``) prints per artifact the fits done,
+the Adam steps done and the estimated hours left (cost model of :mod:`shnn.resources`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from shnn.resources import CostModel
+from shnn.store import RecordLog, baseline_log_path, checkpoint_path
+from shnn.sweeps import baseline_spec, missing_fits, shard_label, sweep_points
+
+CONFIG = "config/paper.yaml"
+COSTS = ("bench/results/paper_estimate.json", "bench/results/adam_speed.json")
+#: Exit status of a ``shnn`` job stopped by its deadline (``shnn.cli.EXIT_BUDGET``).
+EXIT_BUDGET = 75
+#: Seconds a job may run past the deadline (to write its checkpoint) before it is killed.
+GRACE_SECONDS = 60
+#: Adam steps between checkpoints of a baseline (about a minute at width 5000 on 2 cores).
+CHECKPOINT_EVERY = 1000
+#: Double-pendulum widths above this are cluster work: computed here only after the rest.
+LOCAL_DP_WIDTH = 5000
+#: Run time of the artifacts that compute inside their notebook, in seconds: the default
+#: preset's measured times (README runtime table), whose settings fig08 shares; fig09 runs 10
+#: instead of 3 cheap repeats, so its figure is scaled by 10/3 and rounded up.
+NOTEBOOK_SECONDS = {"fig08_energy_conservation": 110.0, "fig09_error_correction": 30.0}
+
+#: artifact -> (sweeps, Adam baselines) it reads; fig01 and the notebook-computed fig08/09
+#: need neither. perf01 (a solver benchmark, not a paper result) is left to a full
+#: ``snakemake --config preset=paper`` run.
+ARTIFACT_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "fig01_aswim_schematic": ((), ()),
+    "fig02_single_pendulum": (("sp-small", "sp-large"), ()),
+    "fig03_pendulum_frequency": (("sp-f10", "sp-f15", "sp-f20"), ()),
+    "fig04_lotka_volterra_errors": (("lv-zero-small", "lv-zero-large", "lv-five"), ()),
+    "fig05_lotka_volterra_times": (("lv-zero-small", "lv-zero-large", "lv-five"), ()),
+    "fig06_double_pendulum": (("dp",), ()),
+    "fig07_henon_heiles": (("hh",), ()),
+    "fig07b_henon_heiles_loss": (("hh",), ("hh",)),
+    "fig08_energy_conservation": ((), ()),
+    "fig09_error_correction": ((), ()),
+    "tab01_accuracy": (("sp-small", "sp-large", "lv-zero-small", "lv-zero-large", "lv-five"),
+                       ("sp-small", "sp-large", "lv-zero-small", "lv-zero-large", "lv-five")),
+    "tab02_chaotic": (("dp", "hh"), ("dp", "hh")),
+}
+#: The priority order of the work: (kind, names) with kind ``baseline``, ``sweep`` or
+#: ``notebook`` (an artifact computed inside its notebook).
+PRIORITY: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("baseline", ("sp-small", "sp-large", "lv-zero-small", "lv-zero-large", "lv-five")),
+    ("sweep", ("sp-small", "sp-large")),
+    ("sweep", ("lv-zero-small", "lv-zero-large", "lv-five")),
+    ("notebook", ("fig08_energy_conservation", "fig09_error_correction")),
+    ("sweep", ("sp-f10", "sp-f15", "sp-f20")),
+    ("sweep", ("hh",)),
+    ("baseline", ("hh", "dp")),
+    ("sweep", ("dp",)),
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One durable piece of work: an Adam baseline, a sweep shard or a notebook artifact."""
+
+    kind: str
+    name: str
+    value: Any = None
+
+    @property
+    def label(self) -> str:
+        if self.kind == "sweep":
+            return f"sweep {self.name} {shard_label(self.value)}"
+        return f"{self.kind} {self.name}"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far one unit (or a sum of units) is: work done of total, estimated seconds left."""
+
+    done: int
+    total: int
+    seconds_left: float
+
+    def __add__(self, other: Progress) -> Progress:
+        return Progress(self.done + other.done, self.total + other.total,
+                        self.seconds_left + other.seconds_left)
+
+    @property
+    def complete(self) -> bool:
+        return self.done >= self.total
+
+
+def plan(config: dict[str, Any]) -> list[Unit]:
+    """Every unit of the paper preset, in priority order (double-pendulum shards wider than
+    :data:`LOCAL_DP_WIDTH` last)."""
+    units: list[Unit] = []
+    late: list[Unit] = []
+    for kind, names in PRIORITY:
+        section = {"sweep": "sweeps", "baseline": "hnn"}.get(kind)
+        for name in names:
+            if section and name not in config[section]:
+                continue  # a preset without this sweep or baseline (e.g. a test fixture)
+            if kind != "sweep":
+                units.append(Unit(kind, name))
+                continue
+            for value in next(iter(config["sweeps"][name]["vary"].values())):
+                unit = Unit("sweep", name, value)
+                wide = name == "dp" and int(value) > LOCAL_DP_WIDTH
+                (late if wide else units).append(unit)
+    return units + late
+
+
+def figures_dir(config: dict[str, Any]) -> Path:
+    return Path(config["figures_dir"])
+
+
+def artifact_rendered(config: dict[str, Any], artifact: str) -> bool:
+    """All of ``artifact``'s output files exist in the preset's figures folder."""
+    folder = figures_dir(config)
+    return (folder / "notebooks" / f"{artifact}.ipynb").exists() and (
+        folder / f"{artifact}.csv").exists()
+
+
+def checkpoint_step(path: Path) -> int:
+    """The next step of a baseline checkpoint (0 if there is none or it cannot be read)."""
+    if not path.exists():
+        return 0
+    import torch
+
+    try:
+        return int(torch.load(path, weights_only=True)["step"])
+    except Exception:
+        return 0
+
+
+def progress(config: dict[str, Any], unit: Unit, costs: CostModel) -> Progress:
+    """Work done and estimated seconds left of one unit (the store and checkpoints)."""
+    store = config["store_dir"]
+    if unit.kind == "baseline":
+        spec = baseline_spec(config, unit.name)
+        if spec in RecordLog(baseline_log_path(store, unit.name)):
+            return Progress(spec.steps, spec.steps, 0.0)
+        done = checkpoint_step(checkpoint_path(store, unit.name))
+        return Progress(done, spec.steps, costs.adam_seconds(spec.steps - done, spec.width))
+    if unit.kind == "notebook":
+        done = artifact_rendered(config, unit.name)
+        return Progress(int(done), 1, 0.0 if done else NOTEBOOK_SECONDS[unit.name])
+    sweep = config["sweeps"][unit.name]
+    total = sum(len(specs) for _, _, specs in sweep_points(sweep, [unit.value]))
+    missing = missing_fits(unit.name, sweep, unit.value, store)
+    seconds = sum(costs.fit_seconds(s.method, len(s.q_lims), s.train_size, s.width)
+                  for s in missing)
+    return Progress(total - len(missing), total, seconds)
+
+
+def artifact_progress(config: dict[str, Any], costs: CostModel | None = None
+                      ) -> dict[str, dict[str, Progress]]:
+    """Per artifact: ``{"fits": ..., "steps": ...}`` progress of the sweeps and baselines it
+    reads (``steps``: Adam steps), or ``{"notebook": ...}`` for fig08/fig09."""
+    costs = costs or CostModel.from_files(*COSTS)
+    units = plan(config)
+    known: dict[Unit, Progress] = {}
+    out: dict[str, dict[str, Progress]] = {}
+    for artifact, (sweeps, baselines) in ARTIFACT_INPUTS.items():
+        parts: dict[str, Progress] = {}
+        if artifact in NOTEBOOK_SECONDS:
+            parts["notebook"] = progress(config, Unit("notebook", artifact), costs)
+        for kind, names, key in (("sweep", sweeps, "fits"), ("baseline", baselines, "steps")):
+            for unit in units:
+                if unit.kind == kind and unit.name in names:
+                    if unit not in known:
+                        known[unit] = progress(config, unit, costs)
+                    parts[key] = parts.get(key, Progress(0, 0, 0.0)) + known[unit]
+        out[artifact] = parts
+    return out
+
+
+def complete_artifacts(config: dict[str, Any]) -> list[str]:
+    """Artifacts whose inputs are all in the store (notebook artifacts: always renderable)."""
+    return [name for name, parts in artifact_progress(config).items()
+            if all(p.complete for key, p in parts.items() if key != "notebook")]
+
+
+def _hours(seconds: float) -> str:
+    return f"{seconds / 3600:.1f} h" if seconds >= 360 else f"{seconds / 60:.0f} min"
+
+
+def status_table(config: dict[str, Any]) -> str:
+    """Markdown table: per artifact, fits and Adam steps done, estimated time left (2 cores)."""
+    lines = ["| artifact | sampled fits done | Adam steps done | estimated time left (2 cores) "
+             "| rendered in `" + str(figures_dir(config)) + "/` |",
+             "|---|---|---|---|---|"]
+    for artifact, parts in artifact_progress(config).items():
+        fits, steps = parts.get("fits"), parts.get("steps")
+        left = sum(p.seconds_left for p in parts.values())
+        lines.append(f"| `{artifact}` | {_cell(fits)} | {_cell(steps)} | "
+                     f"{'done' if left == 0 else _hours(left)} | "
+                     f"{'yes' if artifact_rendered(config, artifact) else 'no'} |")
+    costs = CostModel.from_files(*COSTS)
+    total = sum(progress(config, unit, costs).seconds_left for unit in plan(config))
+    lines.append(f"| **all** (shared work once) | | | {_hours(total)} | |")
+    return "\n".join(lines)
+
+
+def _cell(p: Progress | None) -> str:
+    if p is None:
+        return "–"
+    return f"{p.done} / {p.total} ({100 * p.done / p.total:.0f}%)" if p.total else "0 / 0"
+
+
+def unit_command(config_path: str, config: dict[str, Any], unit: Unit, deadline: float,
+                 cores: int) -> list[str]:
+    """The command line of one unit's job."""
+    py = [sys.executable, "-m", "shnn.cli"]
+    res = config["results_dir"]
+    if unit.kind == "baseline":
+        return [*py, "baseline", "--config", config_path, "--case", unit.name,
+                "--runs-dir", config["runs_dir"], "--csv", f"{res}/hnn/{unit.name}.csv",
+                "--checkpoint", str(checkpoint_path(config["store_dir"], unit.name)),
+                "--checkpoint-every", str(CHECKPOINT_EVERY), "--deadline", f"{deadline:.3f}"]
+    if unit.kind == "sweep":
+        label = shard_label(unit.value)
+        return [*py, "sweep", "--config", config_path, "--sweep", unit.name, "--value", label,
+                "--runs-dir", config["runs_dir"],
+                "--csv", f"{res}/sweeps/{unit.name}/value~{label}.csv",
+                "--deadline", f"{deadline:.3f}"]
+    return snakemake_command(config_path, cores, artifact_targets(config, [unit.name]))
+
+
+def snakemake_command(config_path: str, cores: int, targets: Sequence[str]) -> list[str]:
+    preset = Path(config_path).stem
+    return [sys.executable, "-m", "snakemake", "--cores", str(cores), "--config",
+            f"preset={preset}", *targets]
+
+
+def artifact_targets(config: dict[str, Any], artifacts: Sequence[str]) -> list[str]:
+    """The rendered notebooks of ``artifacts`` (each rule's outputs come with it)."""
+    return [str(figures_dir(config) / "notebooks" / f"{name}.ipynb") for name in artifacts]
+
+
+def job_env(cores: int) -> dict[str, str]:
+    """The jobs' environment: this checkout's ``src`` first on the path (a runner in a
+    ``git worktree`` runs its own commit's code) and the BLAS threads of a Snakemake job."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(Path("src").resolve()),
+                                         *filter(None, [env.get("PYTHONPATH")])])
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[var] = str(cores)
+    return env
+
+
+def run_job(command: list[str], log_path: Path, deadline: float, env: dict[str, str]) -> int:
+    """Run one job until it ends, or kill it (SIGTERM, then SIGKILL) past the grace period."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("a") as log:
+        log.write(f"$ {' '.join(command)}\n")
+        log.flush()
+        proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                start_new_session=True)
+        try:
+            return proc.wait(timeout=max(1.0, deadline + GRACE_SECONDS - time.time()))
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+            return EXIT_BUDGET
+
+
+def run(config_path: str, minutes: float, cores: int, render: bool = True) -> int:
+    """Do the missing units within ``minutes``, then render what is complete; exit status."""
+    from shnn.config import load
+
+    config = load(config_path)
+    costs = CostModel.from_files(*COSTS)
+    start = time.time()
+    deadline = start + 60 * minutes
+    env = job_env(cores)
+    logs = Path(config["results_dir"]) / "logs" / "timebox"
+    stopped = False
+    done_now = 0
+    for unit in plan(config):
+        state = progress(config, unit, costs)
+        if state.complete:
+            continue
+        left = deadline - time.time()
+        if left <= 0 or (unit.kind == "notebook" and state.seconds_left > left):
+            stopped = True
+            break
+        print(f"[{_clock(start)}] {unit.label}: {state.done}/{state.total} done, "
+              f"about {_hours(state.seconds_left)} left", flush=True)
+        command = unit_command(config_path, config, unit, deadline, cores)
+        name = unit.label.replace(" ", "_")
+        status = run_job(command, logs / f"{name}.log", deadline, env)
+        if status == EXIT_BUDGET:
+            stopped = True
+            break
+        if status != 0:
+            print(f"timebox: error: {unit.label} failed (exit {status}); see "
+                  f"{logs / (name + '.log')}", file=sys.stderr)
+            return 1
+        done_now += 1
+    print(f"[{_clock(start)}] {'time is up' if stopped else 'all units done'}: "
+          f"{done_now} unit(s) finished in this run", flush=True)
+    status = render_complete(config_path, config, cores, env) if render else 0
+    print(status_table(config))
+    if stopped:
+        left = sum(progress(config, u, costs).seconds_left for u in plan(config))
+        print(f"stopped by the time budget of {minutes:g} min; about {_hours(left)} of work "
+              "left (make paper-status)")
+    return status
+
+
+def render_complete(config_path: str, config: dict[str, Any], cores: int,
+                    env: dict[str, str]) -> int:
+    """Render every artifact whose inputs are complete, and the reproduction report."""
+    artifacts = [a for a in complete_artifacts(config)
+                 if a not in NOTEBOOK_SECONDS or artifact_rendered(config, a)]
+    targets = artifact_targets(config, [*artifacts, "reproduction_report"])
+    print(f"rendering {', '.join(artifacts) or 'no artifact'} and the report", flush=True)
+    return subprocess.run(snakemake_command(config_path, cores, targets), env=env).returncode
+
+
+def _clock(start: float) -> str:
+    seconds = int(time.time() - start)
+    return f"{seconds // 3600:d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def parse_minutes(text: str) -> float:
+    """A positive, finite number of minutes (``MINUTES=150``); else a one-line error."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"MINUTES must be a number of minutes, got {text!r}"
+                                         ) from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"MINUTES must be > 0, got {text!r}")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from shnn.cli import _Parser
+
+    parser = _Parser(prog="python -m shnn.timebox", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--config", default=CONFIG, help=f"preset with a store_dir "
+                        f"(default {CONFIG})")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    run_p = sub.add_parser("run", help="do the missing work within a time box, then render")
+    run_p.add_argument("--minutes", type=parse_minutes, required=True,
+                       help="time box in minutes (> 0)")
+    run_p.add_argument("--cores", type=int, default=len(os.sched_getaffinity(0)),
+                       help="cores (BLAS threads) of the jobs (default: all)")
+    run_p.add_argument("--no-render", action="store_true", help="skip the rendering")
+    sub.add_parser("status", help="print fits and Adam steps done, estimated time left")
+    sub.add_parser("render", help="render the artifacts whose inputs are complete")
+    args = parser.parse_args(argv)
+    from shnn.config import ConfigError, load
+
+    try:
+        config = load(args.config)
+    except ConfigError as exc:
+        parser.exit(2, f"timebox: error: {exc}\n")
+    if not config.get("store_dir"):
+        parser.exit(2, f"timebox: error: {args.config} has no store_dir (only a preset with a "
+                    "committed store runs in pieces)\n")
+    if args.command == "status":
+        print(status_table(config))
+        return 0
+    cores = getattr(args, "cores", len(os.sched_getaffinity(0)))
+    if args.command == "render":
+        return render_complete(args.config, config, cores, job_env(cores))
+    return run(args.config, args.minutes, cores, render=not args.no_render)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,104 @@
+"""The time-boxed runner of the paper preset: priority order, budget, stop and resume."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from shnn import timebox
+from shnn.config import load
+from shnn.store import checkpoint_path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_plan_follows_the_priority_order():
+    config = load(ROOT / "config" / "paper.yaml")
+    units = timebox.plan(config)
+    labels = [u.label for u in units]
+    assert labels[:5] == [f"baseline {c}" for c in ("sp-small", "sp-large", "lv-zero-small",
+                                                    "lv-zero-large", "lv-five")]
+    assert labels[5] == "sweep sp-small 100"
+    order = ["sweep sp-large 100", "sweep lv-zero-small 100",
+             "notebook fig08_energy_conservation", "notebook fig09_error_correction",
+             "sweep sp-f10 1000", "sweep hh 0", "baseline hh", "baseline dp", "sweep dp 500",
+             "sweep dp 5000", "sweep dp 5500"]
+    assert [labels.index(label) for label in order] == sorted(labels.index(label)
+                                                             for label in order)
+    wide = [i for i, u in enumerate(units) if u.kind == "sweep" and u.name == "dp"
+            and int(u.value) > 5000]
+    assert len(wide) == 10 and wide == list(range(len(units) - 10, len(units)))
+    assert len(units) == 5 + 2 * 20 + 3 * 20 + 2 + 3 * 20 + 11 + 2 + 20
+
+
+def test_status_lists_every_artifact():
+    table = timebox.status_table(load(ROOT / "config" / "paper.yaml"))
+    for artifact in timebox.ARTIFACT_INPUTS:
+        assert f"`{artifact}`" in table
+    assert "| **all** (shared work once) |" in table
+
+
+@pytest.mark.parametrize("minutes, message", [("abc", "got 'abc'"), ("0", "must be > 0"),
+                                              ("-5", "must be > 0"), ("nan", "must be > 0")])
+def test_malformed_budget_is_a_one_line_error(minutes, message):
+    result = subprocess.run([sys.executable, "-m", "shnn.timebox", "run", "--minutes", minutes],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr
+
+
+def test_preset_without_store_is_refused():
+    result = subprocess.run([sys.executable, "-m", "shnn.timebox", "--config",
+                             "config/default.yaml", "status"], cwd=ROOT, capture_output=True,
+                            text=True)
+    assert result.returncode == 2 and "has no store_dir" in result.stderr
+
+
+def _fixture(tmp_path: Path) -> Path:
+    """A tiny preset with a store: one sweep (2 widths, 1 repeat) and one long Adam baseline."""
+    config = yaml.safe_load((ROOT / "config" / "smoke.yaml").read_text())
+    sweep = {**config["sweeps"]["sp-small"], "vary": {"width": [50, 100]}, "repeats": 1,
+             "methods": ["elm", "swim"]}
+    config.update(sweeps={"sp-small": sweep},
+                  hnn={"sp-small": {"width": 100, "steps": 30000, "lr": 5e-4,
+                                    "batch_size": 2048, "weight_decay": 1e-13}},
+                  store_dir=str(tmp_path / "store"), results_dir=str(tmp_path / "results"),
+                  figures_dir=str(tmp_path / "figures"), runs_dir=str(tmp_path / "runs"))
+    folder = tmp_path / "config"
+    folder.mkdir()
+    shutil.copy(ROOT / "config" / "schema.yaml", folder)
+    path = folder / "tiny.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def test_budget_stops_cleanly_and_the_next_run_resumes(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(timebox, "PRIORITY", tuple(p for p in timebox.PRIORITY
+                                                   if p[0] != "notebook"))
+    monkeypatch.setattr(timebox, "CHECKPOINT_EVERY", 500)
+    path = _fixture(tmp_path)
+    config = load(path)
+    ckpt = checkpoint_path(config["store_dir"], "sp-small")
+    costs = timebox.CostModel.from_files(*timebox.COSTS)
+    baseline = timebox.Unit("baseline", "sp-small")
+
+    assert timebox.run(str(path), minutes=0.1, cores=1, render=False) == 0
+    out = capsys.readouterr().out
+    assert "stopped by the time budget of 0.1 min" in out and "of work left" in out
+    assert ckpt.exists()
+    first = timebox.progress(config, baseline, costs)
+    assert 0 < first.done < first.total
+
+    # Shorten the baseline's remaining work by resuming it with the same settings: the
+    # runner picks it up from the checkpoint, then runs the sweep.
+    assert timebox.run(str(path), minutes=10, cores=1, render=False) == 0
+    out = capsys.readouterr().out
+    assert "all units done" in out
+    assert not ckpt.exists()
+    assert all(timebox.progress(config, u, costs).complete for u in timebox.plan(config))
+    log = (Path(config["results_dir"]) / "logs" / "timebox" / "baseline_sp-small.log").read_text()
+    assert log.count("$ ") == 2  # two segments
