@@ -160,6 +160,9 @@ settings = "; ".join(f"{cases[c]}: width {hnn[c]['width']}, HNN {hnn[c]['steps']
                      f"sampled means over {sampled[c]['elm']['repeats']} repeats" for c in cases)
 caption = (f"Training time in seconds (speed-up over the HNN) and relative L2 test error of "
            f"H; preset {preset} ({settings}); all times on this machine's CPU.")
+if config.get("store_dir"):  # baselines checkpointed and resumed across sessions
+    caption += (" An HNN trained in several segments (stopped at a checkpoint and resumed) "
+                "reports the sum of the segments' training times.")
 names = [f"{s} time (s)" for s in cases.values()]
 header = ("| Method | " + " | ".join(f"{n} | {s} rel. L2" for n, s
                                       in zip(names, cases.values(), strict=True)) + " |")

@@ -20,7 +20,7 @@ def test_tables_from_benchmark_files(tmp_path):
     (bench / "sweep_sp-large.tsv").write_text(header + "30.0\t0:00:30\t1\n")
     table = readme.artifact_table(tmp_path / "results", tmp_path / "none.csv")
     row = next(line for line in table.splitlines() if "`fig02_single_pendulum`" in line)
-    assert row.endswith("| not run | 2.3 min | not run | no paper numbers |")
+    assert "| not run | 2.3 min | not run | no paper numbers |" in row
     assert "| not run | not run | not run |" in next(
         line for line in table.splitlines() if "fig03" in line)
     text = "a\n<!-- artifacts:start -->\nold\n<!-- artifacts:end -->\n<!-- runtimes:start -->\n" \
@@ -47,3 +47,25 @@ def test_agreement_column_from_the_report(tmp_path):
     assert agrees["fig09_error_correction"] == "yes: 2/2 agree"
     table = readme.artifact_table(tmp_path, report)
     assert "agrees with paper? (default)" in table
+
+
+def test_paper_column_from_the_store(tmp_path, monkeypatch):
+    """The paper runtime: measured seconds from the committed store; unfinished work says so."""
+    measured = {"sweep_sp-small": (600.0, True), "sweep_sp-large": (300.0, False),
+                "sweep_sp-f10": (0.0, False), "hnn_sp-small": (100.0, True)}
+    monkeypatch.setattr(readme, "paper_measured", lambda path: measured)
+    bench = tmp_path / "results" / "paper" / "benchmarks"
+    bench.mkdir(parents=True)
+    (bench / "fig02_single_pendulum.tsv").write_text("s\th:m:s\tmax_rss\n30.0\t0:00:30\t1\n")
+    table = readme.artifact_table(tmp_path / "results", tmp_path / "none.csv",
+                                  paper_config=Path("config/paper.yaml")).splitlines()
+    fig02 = next(line for line in table if "`fig02_single_pendulum`" in line)
+    assert "| not run | not run | 15.5 min | no paper numbers |" in fig02
+    fig03 = next(line for line in table if "`fig03_pendulum_frequency`" in line)
+    assert "| not run | not run | not run |" in fig03  # nothing measured yet
+    measured["sweep_sp-large"] = (300.0, False)
+    del measured["sweep_sp-small"]
+    fig02 = next(line for line in readme.artifact_table(
+        tmp_path / "results", tmp_path / "none.csv", Path("config/paper.yaml")).splitlines()
+        if "`fig02_single_pendulum`" in line)
+    assert "running (5.0 min so far)" in fig02

@@ -52,6 +52,8 @@ REPORT_KEYS = {"fig02_single_pendulum": "fig02", "fig03_pendulum_frequency": "fi
                "tab02_chaotic": "tab02"}
 OUTPUTS = {"tab01_accuracy": "csv,md,tex", "tab02_chaotic": "csv,md,tex",
            "reproduction_report": "csv,md"}
+#: Where the paper preset renders (``figures_dir`` of ``config/paper.yaml``).
+PAPER_FIGURES = Path("figures/paper")
 
 
 def read_benchmarks(results: Path, preset: str) -> dict[str, float]:
@@ -95,25 +97,45 @@ def agreement(report_csv: Path) -> tuple[str, dict[str, str]]:
     return preset, out
 
 
+def paper_measured(config_path: Path) -> dict[str, tuple[float, bool]]:
+    """The paper preset's measured compute seconds per job, from its committed store."""
+    from shnn.config import load
+    from shnn.timebox import measured_seconds
+
+    return measured_seconds(load(config_path))
+
+
+def paper_link(name: str, folder: Path = PAPER_FIGURES) -> str:
+    """A link to the paper-preset rendering of an artifact, or "not yet"."""
+    notebook = folder / "notebooks" / f"{name}.ipynb"
+    return f"[notebook]({notebook.as_posix()})" if notebook.exists() else "not yet"
+
+
 def artifact_table(results: Path, report_csv: Path = Path("figures/reproduction_report.csv"),
-                   ) -> str:
+                   paper_config: Path | None = None) -> str:
     """Markdown: paper artifact -> notebook -> rule -> outputs -> runtime per preset ->
     agreement with the paper (from the reproduction report)."""
     bench = {p: read_benchmarks(results, p) for p in PRESETS}
+    measured = paper_measured(paper_config) if paper_config else {}
+    bench["paper"].update({job: seconds for job, (seconds, _) in measured.items()})
     preset, agrees = agreement(report_csv)
     lines = ["| paper artifact | notebook | rule (+ jobs it needs) | outputs in `figures/` | "
              + " | ".join(f"runtime {p}" for p in PRESETS)
-             + f" | agrees with paper? ({preset or 'no report yet'}) |",
-             "|---|---|---|---|" + "---|" * (len(PRESETS) + 1)]
+             + f" | agrees with paper? ({preset or 'no report yet'}) | paper preset |",
+             "|---|---|---|---|" + "---|" * (len(PRESETS) + 2)]
     for name, (label, jobs) in ARTIFACTS.items():
         times = []
         for p in PRESETS:
             parts = [bench[p].get(j) for j in (name, *jobs)]
             times.append(_fmt(sum(parts)) if None not in parts else "not run")
+        unfinished = [j for j in jobs if j in measured and not measured[j][1]]
+        if unfinished and times[-1] == "not run":
+            so_far = sum(measured[j][0] for j in jobs if j in measured)
+            times[-1] = f"running ({_fmt(so_far)} so far)" if so_far else "not run"
         extra = f" (+ {', '.join(f'`{j}`' for j in jobs)})" if jobs else ""
         lines.append(f"| {label} | `notebooks/{name}.py` | `{name}`{extra} | "
                      f"`{name}.{{{OUTPUTS.get(name, 'pdf,png,csv')}}}` | " + " | ".join(times)
-                     + f" | {agrees.get(name, 'no paper numbers')} |")
+                     + f" | {agrees.get(name, 'no paper numbers')} | {paper_link(name)} |")
     totals = [_fmt(sum(b.values())) if b else "not run" for b in bench.values()]
     lines.append("| **all jobs** | | | | " + " | ".join(totals) + " | |")
     return "\n".join(lines)
@@ -197,7 +219,9 @@ def _replace_block(text: str, tag: str, body: str) -> str:
 def update(readme: Path, results: Path,
            report_csv: Path = Path("figures/reproduction_report.csv")) -> None:
     """Rewrite the generated blocks of ``readme`` in place."""
-    text = _replace_block(readme.read_text(), "artifacts", artifact_table(results, report_csv))
+    paper = Path("config/paper.yaml")
+    text = _replace_block(readme.read_text(), "artifacts",
+                          artifact_table(results, report_csv, paper if paper.exists() else None))
     text = _replace_block(text, "runtimes", runtime_table(results))
     if "<!-- estimate:start -->" in text:
         text = _replace_block(text, "estimate",
@@ -206,6 +230,11 @@ def update(readme: Path, results: Path,
         text = _replace_block(text, "cluster", cluster_table(
             Path("config/paper.yaml"), Path("bench/results/paper_estimate.json"),
             Path("bench/results/adam_speed.json")))
+    if "<!-- paper-status:start -->" in text:
+        from shnn.config import load
+        from shnn.timebox import status_table
+
+        text = _replace_block(text, "paper-status", status_table(load(paper)))
     readme.write_text(text)
 
 

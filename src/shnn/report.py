@@ -4,6 +4,11 @@ Everything here reads files the pipeline wrote (figure CSVs, per-fit sweep CSVs,
 preset) and the paper's numbers in ``data/paper/``. A row is *comparable* only where the
 preset computed the paper's exact setting (system, domain, sizes, width, seeds); otherwise
 its verdict is ``not comparable at this preset`` and its note says what differs.
+
+A preset with a ``store_dir`` (the paper preset, computed in pieces by :mod:`shnn.timebox`)
+may report over part of its artifacts: the rows of an artifact whose CSV is missing are
+listed all the same, with our value empty and the verdict ``not run yet`` (the note says how
+far its fits or Adam steps are), and so is every claim that reads such an artifact.
 """
 
 from __future__ import annotations
@@ -11,17 +16,21 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from shnn.aggregate import by_value, decreasing_in_value, method_spread
 
+if TYPE_CHECKING:
+    from shnn.timebox import Progress
+
 AGREES = "agrees"
 DIFFERS = "differs"
 NOT_COMPARABLE = "not comparable at this preset"
+NOT_RUN = "not run yet"
 
 #: The paper's sweep settings (METHOD §13.2): sizes, fixed width, repeats, first seeds.
 PAPER_SWEEPS: dict[str, dict[str, Any]] = {
@@ -47,6 +56,14 @@ KEY_VALUES: dict[str, tuple[float, ...]] = {
 SWEEP_ARTIFACT = {"sp-small": "fig02", "sp-large": "fig02", "sp-f10": "fig03",
                   "sp-f15": "fig03", "sp-f20": "fig03", "lv-zero-small": "fig04",
                   "lv-zero-large": "fig04", "lv-five": "fig04", "dp": "fig06", "hh": "fig07"}
+
+#: The artifacts the report reads, by the short name its rows carry.
+ARTIFACTS = {"fig02": "fig02_single_pendulum", "fig03": "fig03_pendulum_frequency",
+             "fig04": "fig04_lotka_volterra_errors", "fig06": "fig06_double_pendulum",
+             "fig07": "fig07_henon_heiles", "tab01": "tab01_accuracy", "tab02": "tab02_chaotic",
+             "fig08": "fig08_energy_conservation", "fig09": "fig09_error_correction"}
+#: The artifacts whose CSVs are the aggregated sweeps (``aggregate.write_summary``).
+SUMMARY_ARTIFACTS = tuple(ARTIFACTS[a] for a in ("fig02", "fig03", "fig04", "fig06", "fig07"))
 
 METHOD_LABEL = {"elm": "ELM", "uswim": "U-SWIM", "aswim": "A-SWIM", "swim": "SWIM",
                 "hnn": "HNN"}
@@ -106,6 +123,59 @@ def read_rows(path: str | Path) -> list[dict[str, Any]]:
     return read_csv(path)
 
 
+def read_artifact(folder: str | Path, name: str, config: dict[str, Any]
+                  ) -> list[dict[str, Any]] | None:
+    """The rows of artifact ``name``'s CSV, or None when it is missing and may be: only a
+    preset with a ``store_dir`` reports over the artifacts done so far."""
+    path = Path(folder) / f"{name}.csv"
+    if path.exists():
+        return read_rows(path)
+    if config.get("store_dir"):
+        return None
+    raise FileNotFoundError(f"{path} is missing: the report needs every artifact's CSV (only "
+                            "a preset with a store_dir may report over part of them)")
+
+
+#: What each kind of progress of :func:`shnn.timebox.artifact_progress` counts.
+PROGRESS_UNITS = {"fits": "fits", "steps": "Adam steps"}
+
+
+def progress_text(kind: str, progress: Progress) -> str:
+    """How far one input of an artifact is, e.g. ``35% of its fits done`` (rounded down)."""
+    if kind == "notebook":
+        minutes = math.ceil(progress.seconds_left / 60)
+        return f"its notebook not rendered, about {minutes} min of work"
+    percent = 100 * progress.done // progress.total if progress.total else 100
+    return f"{percent}% of its {PROGRESS_UNITS[kind]} done"
+
+
+def not_run_notes(config: dict[str, Any], missing: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Per missing artifact, how far each of its inputs is (``{"fits": "35% of its fits
+    done", ...}``, from the store via :func:`shnn.timebox.artifact_progress`)."""
+    missing = list(missing)
+    if not missing or not config.get("store_dir"):
+        return {name: {} for name in missing}
+    from shnn.timebox import artifact_progress
+
+    progress = artifact_progress(config)
+    return {name: {kind: progress_text(kind, p) for kind, p in progress.get(name, {}).items()}
+            for name in missing}
+
+
+def not_run_note(not_run: dict[str, str] | None, kind: str) -> str:
+    """The note of a row not run yet: ``not run yet: 35% of its fits done``."""
+    text = (not_run or {}).get(kind)
+    return f"{NOT_RUN}: {text}" if text else NOT_RUN
+
+
+def mark_not_run(row: Row, note: str) -> Row:
+    """``row`` (built from an artifact's planned, NaN-valued rows) as not run yet; a row that
+    would not be comparable keeps its reason."""
+    if row.verdict == NOT_COMPARABLE:
+        note += f"; not comparable at this preset even then: {row.note}"
+    return replace(row, ours=math.nan, ratio=math.nan, verdict=NOT_RUN, note=note)
+
+
 def setting_differences(sweep_id: str, sweep: dict[str, Any]) -> list[str]:
     """How a preset's sweep differs from the paper's in anything but values and repeats."""
     paper = PAPER_SWEEPS[sweep_id]
@@ -115,13 +185,26 @@ def setting_differences(sweep_id: str, sweep: dict[str, Any]) -> list[str]:
     return diffs
 
 
-def sweep_rows(sweep_id: str, sweep: dict[str, Any], summary: list[dict[str, Any]],
-               paper: list[dict[str, Any]]) -> list[Row]:
+def planned_summary(sweep_id: str, sweep: dict[str, Any]) -> list[dict[str, Any]]:
+    """The figure-CSV rows a sweep will have once run: each value and method, results NaN."""
+    nan = dict.fromkeys(("err_mean", "err_min", "err_max", "time_mean"), math.nan)
+    return [{"sweep": sweep_id, "value": float(value), "method": method,
+             "repeats": sweep["repeats"], **nan}
+            for value in next(iter(sweep["vary"].values())) for method in sweep["methods"]]
+
+
+def sweep_rows(sweep_id: str, sweep: dict[str, Any], summary: list[dict[str, Any]] | None,
+               paper: list[dict[str, Any]], not_run: dict[str, str] | None = None) -> list[Row]:
     """Ours vs the paper at every sweep value both have, plus the paper's key values.
 
     ``summary`` holds the rows of a figure CSV (``aggregate.write_summary``), ``paper`` the
-    rows of ``data/paper/sweeps.csv``.
+    rows of ``data/paper/sweeps.csv``. ``summary`` None: the figure is not run yet; its rows
+    are those of the preset's planned sweep, marked not run (notes ``not_run``, of
+    :func:`not_run_notes`).
     """
+    if summary is None:
+        planned = sweep_rows(sweep_id, sweep, planned_summary(sweep_id, sweep), paper)
+        return [mark_not_run(r, not_run_note(not_run, "fits")) for r in planned]
     ours = {(float(r["value"]), r["method"]): r for r in summary if r["sweep"] == sweep_id}
     key = next(iter(sweep["vary"]))
     diffs = setting_differences(sweep_id, sweep)
@@ -155,44 +238,100 @@ def sweep_rows(sweep_id: str, sweep: dict[str, Any], summary: list[dict[str, Any
     return rows
 
 
+#: The cases of Table 1 and Table 2, as their notebooks write them: case -> (system, domain).
+TABLE_CASES: dict[str, dict[str, tuple[str, str]]] = {
+    "tab01_accuracy": {"sp-small": ("Single pendulum", r"[-2\pi,2\pi]\times[-1,1]"),
+                       "sp-large": ("Single pendulum", r"[-2\pi,2\pi]\times[-6,6]"),
+                       "lv-zero-small": ("Lotka-Volterra", r"[-2,2]^2"),
+                       "lv-zero-large": ("Lotka-Volterra", r"[-5,5]^2"),
+                       "lv-five": ("Lotka-Volterra (shifted)", r"[0,8]^2")},
+    "tab02_chaotic": {"dp": ("Double pendulum", ""), "hh": ("Hénon-Heiles (α = 1)", "")}}
+#: The paper's HNN runs each table quotes (``version`` in ``data/paper/hnn.csv``).
+TABLE_HNN_VERSION = {"tab01_accuracy": 2, "tab02_chaotic": 3}
+#: The sweep values of Table 2's sampled entries in the paper (Table 1: the HNN's width).
+TABLE2_VALUE = {"dp": 5000.0, "hh": 1.0}
+
+
+def planned_table(artifact: str, config: dict[str, Any], paper: list[dict[str, Any]],
+                  paper_hnn: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows Table 1 or 2 (``artifact``) will have once run: the paper's errors, the
+    preset's HNN steps and width, our errors NaN. ``paper``, ``paper_hnn``: the rows of
+    ``data/paper/sweeps.csv`` and ``data/paper/hnn.csv``."""
+    theirs = {r["case"]: r for r in paper_hnn if int(r["version"]) == TABLE_HNN_VERSION[artifact]}
+    rows = []
+    for case, (system, domain) in TABLE_CASES[artifact].items():
+        hnn = config["hnn"][case]
+        value = TABLE2_VALUE[case] if artifact == "tab02_chaotic" else float(hnn["width"])
+        base = {"system": system, "domain": domain, "width": hnn["width"], "err": math.nan}
+        rows.append({**base, "method": "hnn", "steps": hnn["steps"], "repeats": 1,
+                     "paper_err": float(theirs[case]["err"]),
+                     "paper_steps": int(theirs[case]["steps"])})
+        for method in ("elm", *FAMILY):
+            p = [r for r in paper if r["sweep"] == case and r["method"] == method
+                 and float(r["value"]) == value]
+            rows.append({**base, "method": method, "steps": "",
+                         "repeats": config["sweeps"][case]["repeats"],
+                         "paper_err": float(p[0]["err_mean"]) if p else math.nan,
+                         "paper_steps": ""})
+    return rows
+
+
 def table_rows(artifact: str, table: list[dict[str, Any]], hnn_paper: dict[str, tuple[int, int]],
-               sampled_comparable: dict[str, str], sweep_of: dict[str, str]) -> list[Row]:
+               sampled_comparable: dict[str, str], sweep_of: dict[str, str],
+               not_run: dict[str, str] | None = None) -> list[Row]:
     """Rows of Table 1 or 2 (their CSVs): errors of the HNN and the sampled methods.
 
     ``sampled_comparable[system]`` is ``""`` when the sampled entries use the paper's exact
     setting, else the reason they do not; the HNN is comparable when it ran the paper's
-    ``(steps, width)`` (``hnn_paper[system]``).
+    ``(steps, width)`` (``hnn_paper[system]``). ``not_run`` given: the table is not run yet,
+    ``table`` is its :func:`planned_table` and every row is marked not run (the HNN's note
+    from its Adam steps, the others' from their fits).
     """
-    rows = []
-    for r in table:
-        system = r["system"] + (f" {r['domain']}" if r.get("domain") else "")
-        sweep = sweep_of[system]
-        tol = tolerance(sweep, r["method"])
-        quantity = f"{METHOD_LABEL[r['method']]} test error of H"
-        if r["method"] == "hnn":
-            steps, width = hnn_paper[system]
-            why = "; ".join(
-                ([f"HNN trained {r['steps']} steps (paper {steps})"]
-                 if int(r["steps"]) != steps else [])
-                + ([f"HNN width {r['width']} (paper {width})"] if int(r["width"]) != width
-                   else []))
-        else:
-            why = sampled_comparable[system]
-        if why:
-            rows.append(Row(artifact, quantity, system, float(r["paper_err"]), float(r["err"]),
-                            math.nan, tol, NOT_COMPARABLE, why))
-        else:
-            ratio, v = verdict(float(r["err"]), float(r["paper_err"]), tol)
-            note = ("one run (seed pair of repeat 0)" if r["method"] == "hnn"
-                    else f"mean over {r['repeats']} of the paper's {PAPER_REPEATS} repeats")
-            rows.append(Row(artifact, quantity, system, float(r["paper_err"]), float(r["err"]),
-                            ratio, tol, v, note))
-    return rows
+    rows = [_table_row(artifact, r, hnn_paper, sampled_comparable, sweep_of) for r in table]
+    if not_run is None:
+        return rows
+    return [mark_not_run(row, not_run_note(not_run, "steps" if r["method"] == "hnn" else "fits"))
+            for row, r in zip(rows, table, strict=True)]
 
 
-def correction_rows(ours: list[dict[str, Any]], paper: list[dict[str, Any]],
-                    differences: list[str], tol: float = 2.0) -> list[Row]:
-    """fig09: mean error of H with and without the first-order correction, per step h."""
+def _table_row(artifact: str, r: dict[str, Any], hnn_paper: dict[str, tuple[int, int]],
+               sampled_comparable: dict[str, str], sweep_of: dict[str, str]) -> Row:
+    """One row of :func:`table_rows`."""
+    system = r["system"] + (f" {r['domain']}" if r.get("domain") else "")
+    sweep = sweep_of[system]
+    tol = tolerance(sweep, r["method"])
+    quantity = f"{METHOD_LABEL[r['method']]} test error of H"
+    if r["method"] == "hnn":
+        steps, width = hnn_paper[system]
+        why = "; ".join(
+            ([f"HNN trained {r['steps']} steps (paper {steps})"]
+             if int(r["steps"]) != steps else [])
+            + ([f"HNN width {r['width']} (paper {width})"] if int(r["width"]) != width
+               else []))
+    else:
+        why = sampled_comparable[system]
+    if why:
+        return Row(artifact, quantity, system, float(r["paper_err"]), float(r["err"]),
+                   math.nan, tol, NOT_COMPARABLE, why)
+    ratio, v = verdict(float(r["err"]), float(r["paper_err"]), tol)
+    note = ("one run (seed pair of repeat 0)" if r["method"] == "hnn"
+            else f"mean over {r['repeats']} of the paper's {PAPER_REPEATS} repeats")
+    return Row(artifact, quantity, system, float(r["paper_err"]), float(r["err"]),
+               ratio, tol, v, note)
+
+
+def correction_rows(ours: list[dict[str, Any]] | None, paper: list[dict[str, Any]],
+                    differences: list[str], tol: float = 2.0,
+                    not_run: dict[str, str] | None = None) -> list[Row]:
+    """fig09: mean error of H with and without the first-order correction, per step h.
+
+    ``ours`` None: fig09 is not run yet; its rows (at the paper's steps h) are marked so.
+    """
+    if ours is None:
+        planned = [{"h": float(p["h"]), "repeats": math.nan, "uncorrected_mean": math.nan,
+                    "corrected_mean": math.nan} for p in paper]
+        return [mark_not_run(r, not_run_note(not_run, "notebook"))
+                for r in correction_rows(planned, paper, differences, tol)]
     by_h = {float(r["h"]): r for r in ours}
     rows = []
     for p in paper:
@@ -227,12 +366,18 @@ def energy_values(trajectory: list[dict[str, Any]]) -> dict[str, float]:
             "smlp_energy_at_95": col["smlp_H"][at_95]}
 
 
-def energy_rows(ours: dict[str, float], paper: list[dict[str, Any]], differences: list[str],
-                tol: float = 2.0) -> list[Row]:
+def energy_rows(ours: dict[str, float] | None, paper: list[dict[str, Any]],
+                differences: list[str], tol: float = 2.0,
+                not_run: dict[str, str] | None = None) -> list[Row]:
     """fig08: trajectory errors compared directly; energies by their deviation from H(y0) = 1.
 
-    The paper's values are read off its figure, so the tolerance is a factor of 2.
+    The paper's values are read off its figure, so the tolerance is a factor of 2. ``ours``
+    None: fig08 is not run yet; its rows are marked so.
     """
+    if ours is None:
+        planned = {p["quantity"]: math.nan for p in paper}
+        return [mark_not_run(r, not_run_note(not_run, "notebook"))
+                for r in energy_rows(planned, paper, differences, tol)]
     rows = []
     for p in paper:
         name, value = p["quantity"], float(p["value"])
@@ -266,15 +411,21 @@ def _num(v: float, fmt: str = ".2e") -> str:
 
 
 def markdown(rows: list[Row], claims: list[Claim], header: list[str]) -> str:
-    """The report as Markdown: header lines, verdict counts, claims, then every row."""
-    counts = {k: sum(r.verdict == k for r in rows) for k in (AGREES, DIFFERS, NOT_COMPARABLE)}
+    """The report as Markdown: header lines, verdict counts, claims, then every row.
+
+    ``not run yet`` is counted only where some row or claim has it.
+    """
+    counts = {k: sum(r.verdict == k for r in rows)
+              for k in (AGREES, DIFFERS, NOT_COMPARABLE, NOT_RUN)}
+    claim_verdicts = [REPRODUCED, PARTLY, NOT_REPRODUCED, NOT_COMPARABLE]
+    claim_verdicts += [NOT_RUN] if any(c.verdict == NOT_RUN for c in claims) else []
     lines = [*header, "",
              f"**{len(rows)} numbers**: {counts[AGREES]} agree, {counts[DIFFERS]} differ, "
-             f"{counts[NOT_COMPARABLE]} not comparable at this preset. "
+             f"{counts[NOT_COMPARABLE]} not comparable at this preset"
+             + (f", {counts[NOT_RUN]} {NOT_RUN}" if counts[NOT_RUN] else "") + ". "
              f"**{len(claims)} claims**: "
              + ", ".join(f"{sum(c.verdict == k for c in claims)} {k}"
-                         for k in ("reproduced", "partly reproduced", "not reproduced",
-                                   NOT_COMPARABLE)) + ".",
+                         for k in claim_verdicts) + ".",
              "", "## Qualitative claims", "", "| claim | verdict | evidence |", "|---|---|---|"]
     lines += [f"| {c.claim}: {c.text} | {c.verdict} | {c.evidence} |" for c in claims]
     lines += ["", "## Numbers", "",
@@ -291,6 +442,47 @@ def markdown(rows: list[Row], claims: list[Claim], header: list[str]) -> str:
 
 REPRODUCED, PARTLY, NOT_REPRODUCED = "reproduced", "partly reproduced", "not reproduced"
 FAMILY = ("uswim", "aswim", "swim")
+
+#: Each claim as the report states it.
+CLAIM_TEXT = {
+    "1": "small centred domains: ELM ends 1.5-3 orders below the SWIM family (checked: >= 1 "
+         "order at the largest width); crossover near width 300-700 (checked: 200-800)",
+    "2": "wide or shifted domains: data-driven sampling wins by orders of magnitude at "
+         "moderate widths (checked: >= 10x); ELM never catches up on LV [0,8]^2",
+    "3": "high frequency (f = 15, 20): A-SWIM ~ SWIM beat ELM by about 1-1.5 orders (checked: "
+         ">= 5x at the largest N), U-SWIM is worst",
+    "4": "A-SWIM equals SWIM exactly in most runs, rarely on the double pendulum (checked: our "
+         "fraction within 25 points of the paper's)",
+    "5": "A-SWIM costs about 2.1-2.4x U-SWIM (checked: 1.7-2.8x); ELM is 5-20% slower than "
+         "U-SWIM; time grows superlinearly in width on the double pendulum",
+    "6": "chaotic systems: sampling > 100x faster than Adam on CPU; accuracy comparable on the "
+         "double pendulum, about 1e4x better on Henon-Heiles",
+    "7": "the sampled HNN conserves energy (bounded) while the sampled ODE-Net drifts; the "
+         "first-order correction turns O(h) into O(h^2)",
+    "DP": "double pendulum: the four methods within 2x of each other at every width, each "
+          "improving with width",
+    "HH": "Henon-Heiles: the SWIM family at least 100x more accurate than ELM at every alpha",
+    "T2": "Table 2: A-SWIM more accurate than the Adam HNN on Henon-Heiles and faster than it "
+          "on both systems (the HNN of this preset)",
+}
+#: The artifacts whose CSVs each claim reads (claim 4: the per-fit rows of all their sweeps).
+CLAIM_ARTIFACTS: dict[str, tuple[str, ...]] = {
+    "1": (ARTIFACTS["fig02"], ARTIFACTS["fig04"]),
+    "2": (ARTIFACTS["fig02"], ARTIFACTS["fig04"], ARTIFACTS["fig07"]),
+    "3": (ARTIFACTS["fig03"],), "4": SUMMARY_ARTIFACTS, "5": SUMMARY_ARTIFACTS,
+    "6": (ARTIFACTS["tab02"],), "7": (ARTIFACTS["fig08"], ARTIFACTS["fig09"]),
+    "DP": (ARTIFACTS["fig06"],), "HH": (ARTIFACTS["fig07"],), "T2": (ARTIFACTS["tab02"],)}
+
+
+def not_run_claim(claim_id: str, not_run: dict[str, dict[str, str]]) -> Claim | None:
+    """Claim ``claim_id`` as not run yet when an artifact it reads is (``not_run``: notes per
+    missing artifact, :func:`not_run_notes`); None when all it reads is there."""
+    missing = [name for name in CLAIM_ARTIFACTS[claim_id] if name in not_run]
+    if not missing:
+        return None
+    return Claim(claim_id, CLAIM_TEXT[claim_id], NOT_RUN, "not run yet: " + ", ".join(
+        name + (f" ({'; '.join(not_run[name].values())})" if not_run[name] else "")
+        for name in missing))
 
 
 def _all_or_some(flags: list[bool]) -> str:
@@ -312,9 +504,7 @@ def claim_small_domains(summary: list[dict[str, Any]]) -> Claim:
         evidence.append(f"{sweep}: at width {width:g} ELM {means[width]['elm']:.1e} vs best "
                         f"SWIM-family {best:.1e} ({orders:.1f} orders); ELM first below at "
                         f"width {'(never)' if cross is None else f'{cross:g}'}")
-    return Claim("1", "small centred domains: ELM ends 1.5-3 orders below the SWIM family "
-                 "(checked: >= 1 order at the largest width); crossover near width 300-700 "
-                 "(checked: 200-800)", _all_or_some(flags), "; ".join(evidence))
+    return Claim("1", CLAIM_TEXT["1"], _all_or_some(flags), "; ".join(evidence))
 
 
 def claim_wide_domains(summary: list[dict[str, Any]], config: dict[str, Any]) -> Claim:
@@ -335,9 +525,7 @@ def claim_wide_domains(summary: list[dict[str, Any]], config: dict[str, Any]) ->
     never = all(m["elm"] > min(m[f] for f in FAMILY) for m in five.values())
     flags.append(never)
     evidence.append(f"lv-five: ELM worse than the best data-driven method at every width: {never}")
-    return Claim("2", "wide or shifted domains: data-driven sampling wins by orders of "
-                 "magnitude at moderate widths (checked: >= 10x); ELM never catches up on "
-                 "LV [0,8]^2", _all_or_some(flags), "; ".join(evidence))
+    return Claim("2", CLAIM_TEXT["2"], _all_or_some(flags), "; ".join(evidence))
 
 
 def claim_frequency(summary: list[dict[str, Any]]) -> Claim:
@@ -353,9 +541,7 @@ def claim_frequency(summary: list[dict[str, Any]]) -> Claim:
         worst = max(m, key=m.get)
         flags.append(gain >= 5 and worst == "uswim")
         evidence.append(f"{sweep} (N {n:g}): ELM / A-SWIM = {gain:.1f}, worst {worst}")
-    return Claim("3", "high frequency (f = 15, 20): A-SWIM ~ SWIM beat ELM by about 1-1.5 "
-                 "orders (checked: >= 5x at the largest N), U-SWIM is worst",
-                 _all_or_some(flags), "; ".join(evidence))
+    return Claim("3", CLAIM_TEXT["3"], _all_or_some(flags), "; ".join(evidence))
 
 
 #: The paper's counts of runs where A-SWIM equals SWIM exactly (RESULTS §16, claim 4).
@@ -378,9 +564,7 @@ def claim_aswim_equals_swim(runs: list[dict[str, Any]]) -> Claim:
         same = sum(errors[k] == errors.get((*k[:3], "swim")) for k in keys)
         flags.append(abs(same / len(keys) - paper) <= 0.25)
         evidence.append(f"{group} {same}/{len(keys)} (paper {paper:.0%})")
-    return Claim("4", "A-SWIM equals SWIM exactly in most runs, rarely on the double pendulum "
-                 "(checked: our fraction within 25 points of the paper's)",
-                 _all_or_some(flags), "; ".join(evidence))
+    return Claim("4", CLAIM_TEXT["4"], _all_or_some(flags), "; ".join(evidence))
 
 
 def claim_costs(summary: list[dict[str, Any]]) -> Claim:
@@ -397,9 +581,7 @@ def claim_costs(summary: list[dict[str, Any]]) -> Claim:
     slope = float(np.polyfit(np.log(widths), np.log([dp[w]["uswim"] for w in dp]), 1)[0]) \
         if widths.size > 1 else math.nan
     flags = [1.7 <= a <= 2.8, 1.05 <= e <= 1.2, slope > 1.2]
-    return Claim("5", "A-SWIM costs about 2.1-2.4x U-SWIM (checked: 1.7-2.8x); ELM is 5-20% "
-                 "slower than U-SWIM; time grows superlinearly in width on the double pendulum",
-                 _all_or_some(flags),
+    return Claim("5", CLAIM_TEXT["5"], _all_or_some(flags),
                  f"median over sweep points with value >= 1000: A-SWIM / U-SWIM {a:.2f}, "
                  f"ELM / U-SWIM {e:.2f}; double pendulum U-SWIM time ~ width^{slope:.2f}")
 
@@ -416,8 +598,7 @@ def claim_chaotic(tab02: list[dict[str, Any]], paper_steps: int = 180000) -> Cla
     evidence = (f"smallest speed-up over the HNN {speed}; HNN error / A-SWIM error "
                 + ", ".join(f"{s}: {g:.1e}" for s, g in gain.items())
                 + f"; HNN steps {', '.join(f'{s}: {n}' for s, n in steps.items())}")
-    text = ("chaotic systems: sampling > 100x faster than Adam on CPU; accuracy comparable on "
-            "the double pendulum, about 1e4x better on Henon-Heiles")
+    text = CLAIM_TEXT["6"]
     if any(n != paper_steps for n in steps.values()):
         return Claim("6", text, NOT_COMPARABLE,
                      f"the HNN ran fewer steps than the paper's {paper_steps}; " + evidence)
@@ -438,8 +619,7 @@ def claim_conservation(energy: dict[str, float], correction: list[dict[str, Any]
                                   1)[0]) for k in ("uncorrected", "corrected")}
     flags = [drift > 2 * bounded, abs(slopes["uncorrected"] - 1) <= 0.3,
              abs(slopes["corrected"] - 2) <= 0.3]
-    return Claim("7", "the sampled HNN conserves energy (bounded) while the sampled ODE-Net "
-                 "drifts; the first-order correction turns O(h) into O(h^2)", _all_or_some(flags),
+    return Claim("7", CLAIM_TEXT["7"], _all_or_some(flags),
                  f"S-HNN max |H - 1| {bounded:.1e}; S-MLP H - 1 at t = 95 {drift:.1e}; error "
                  f"slopes in h: uncorrected {slopes['uncorrected']:.2f}, corrected "
                  f"{slopes['corrected']:.2f}")
@@ -450,8 +630,7 @@ def claim_dp_close(summary: list[dict[str, Any]]) -> Claim:
     spread = method_spread(summary, "dp")
     improves = decreasing_in_value(summary, "dp")
     flags = [max(spread.values()) <= 2, all(improves.values())]
-    return Claim("DP", "double pendulum: the four methods within 2x of each other at every "
-                 "width, each improving with width", _all_or_some(flags),
+    return Claim("DP", CLAIM_TEXT["DP"], _all_or_some(flags),
                  f"largest worst/best ratio {max(spread.values()):.2f}; improves with width: "
                  + ", ".join(f"{k} {v}" for k, v in improves.items()))
 
@@ -460,8 +639,8 @@ def claim_hh_gap(summary: list[dict[str, Any]]) -> Claim:
     """Issue 4: on HH the SWIM family is >= 100x more accurate than ELM at every alpha."""
     means = by_value(summary, "hh")
     gains = {a: m["elm"] / max(m[f] for f in FAMILY) for a, m in means.items()}
-    return Claim("HH", "Henon-Heiles: the SWIM family at least 100x more accurate than ELM at "
-                 "every alpha", REPRODUCED if min(gains.values()) >= 100 else NOT_REPRODUCED,
+    return Claim("HH", CLAIM_TEXT["HH"],
+                 REPRODUCED if min(gains.values()) >= 100 else NOT_REPRODUCED,
                  f"smallest ELM / worst SWIM-family ratio {min(gains.values()):.1e} "
                  f"(alpha {min(gains, key=gains.get):g})")
 
@@ -473,9 +652,7 @@ def claim_table2(tab02: list[dict[str, Any]]) -> Claim:
     hh = next(s for s in systems_ if s.startswith("H"))
     accurate = by[hh, "aswim"]["err"] < by[hh, "hnn"]["err"]
     faster = {s: by[s, "aswim"]["seconds"] < by[s, "hnn"]["seconds"] for s in systems_}
-    return Claim("T2", "Table 2: A-SWIM more accurate than the Adam HNN on Henon-Heiles and "
-                 "faster than it on both systems (the HNN of this preset)",
-                 _all_or_some([accurate, *faster.values()]),
+    return Claim("T2", CLAIM_TEXT["T2"], _all_or_some([accurate, *faster.values()]),
                  f"HH error A-SWIM {by[hh, 'aswim']['err']:.1e} vs HNN {by[hh, 'hnn']['err']:.1e}; "
                  + "; ".join(f"{s}: A-SWIM {by[s, 'aswim']['seconds']:.1f} s vs HNN "
                              f"{by[s, 'hnn']['seconds']:.1f} s" for s in systems_))
@@ -502,12 +679,16 @@ def at_preset(claim: Claim, config: dict[str, Any], extra: Iterable[str] = ()) -
     """``claim``, marked not comparable when the data it reads were not of the paper's sizes.
 
     Widths, repeats and Adam steps may differ (the claims are meant to hold at reduced
-    presets); training- and test-set sizes may not.
+    presets); training- and test-set sizes may not. A claim not run yet stays so, the
+    differing sizes added to its evidence.
     """
     reasons = [*data_size_differences(config, CLAIM_SWEEPS[claim.claim]), *extra]
     if not reasons or claim.verdict == NOT_COMPARABLE:
         return claim
+    sizes = (f"data sizes differ from the paper's ({'; '.join(reasons[:3])}"
+             f"{'; ...' if len(reasons) > 3 else ''})")
+    if claim.verdict == NOT_RUN:
+        return replace(claim, evidence=f"{claim.evidence}; not comparable at this preset even "
+                                       f"then: {sizes}")
     return Claim(claim.claim, claim.text, NOT_COMPARABLE,
-                 f"data sizes differ from the paper's ({'; '.join(reasons[:3])}"
-                 f"{'; ...' if len(reasons) > 3 else ''}); on this preset's data: {claim.verdict}: "
-                 + claim.evidence)
+                 f"{sizes}; on this preset's data: {claim.verdict}: " + claim.evidence)

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from shnn.resources import CostModel
-from shnn.store import RecordLog, baseline_log_path, checkpoint_path
+from shnn.store import RecordLog, baseline_log_path, checkpoint_path, shard_log_path
 from shnn.sweeps import baseline_spec, missing_fits, shard_label, sweep_points
 
 CONFIG = "config/paper.yaml"
@@ -145,16 +145,27 @@ def artifact_rendered(config: dict[str, Any], artifact: str) -> bool:
         folder / f"{artifact}.csv").exists()
 
 
-def checkpoint_step(path: Path) -> int:
-    """The next step of a baseline checkpoint (0 if there is none or it cannot be read)."""
+def _checkpoint_field(path: Path, key: str) -> float:
+    """One number of a baseline checkpoint (0 if there is none or it cannot be read: this is
+    for progress displays; a run that resumes from it reports a damaged file)."""
     if not path.exists():
-        return 0
+        return 0.0
     import torch
 
     try:
-        return int(torch.load(path, weights_only=True)["step"])
+        return float(torch.load(path, weights_only=True)[key])
     except Exception:
-        return 0
+        return 0.0
+
+
+def checkpoint_step(path: Path) -> int:
+    """The next step of a baseline checkpoint (0 without one)."""
+    return int(_checkpoint_field(path, "step"))
+
+
+def checkpoint_seconds(path: Path) -> float:
+    """The training seconds accumulated in a baseline checkpoint (0 without one)."""
+    return _checkpoint_field(path, "seconds")
 
 
 def progress(config: dict[str, Any], unit: Unit, costs: CostModel) -> Progress:
@@ -199,6 +210,33 @@ def artifact_progress(config: dict[str, Any], costs: CostModel | None = None
     return out
 
 
+def measured_seconds(config: dict[str, Any]) -> dict[str, tuple[float, bool]]:
+    """``{job: (seconds, complete)}`` measured so far, per pipeline job name (``sweep_<id>``,
+    ``hnn_<case>``), from the store: a sweep's stored fits' wall seconds (fit, errors, data),
+    a baseline's training seconds summed over its segments (its record, or the checkpoint of
+    an unfinished one)."""
+    store = config["store_dir"]
+    out: dict[str, tuple[float, bool]] = {}
+    for unit in plan(config):
+        if unit.kind == "sweep":
+            log = RecordLog(shard_log_path(store, unit.name, shard_label(unit.value)))
+            seconds = sum(r.get("wall_seconds", r["fit_seconds"])
+                          for r in log.records().values())
+            complete = not missing_fits(unit.name, config["sweeps"][unit.name], unit.value,
+                                        store)
+            before = out.get(f"sweep_{unit.name}", (0.0, True))
+            out[f"sweep_{unit.name}"] = (before[0] + seconds, before[1] and complete)
+        elif unit.kind == "baseline":
+            record = RecordLog(baseline_log_path(store, unit.name)).get(
+                baseline_spec(config, unit.name))
+            if record is not None:
+                out[f"hnn_{unit.name}"] = (float(record["fit_seconds"]), True)
+            else:
+                out[f"hnn_{unit.name}"] = (checkpoint_seconds(
+                    checkpoint_path(store, unit.name)), False)
+    return out
+
+
 def complete_artifacts(config: dict[str, Any]) -> list[str]:
     """Artifacts whose inputs are all in the store (notebook artifacts: always renderable)."""
     return [name for name, parts in artifact_progress(config).items()
@@ -218,12 +256,18 @@ def status_table(config: dict[str, Any]) -> str:
         fits, steps = parts.get("fits"), parts.get("steps")
         left = sum(p.seconds_left for p in parts.values())
         lines.append(f"| `{artifact}` | {_cell(fits)} | {_cell(steps)} | "
-                     f"{'done' if left == 0 else _hours(left)} | "
+                     f"{_left(parts, left)} | "
                      f"{'yes' if artifact_rendered(config, artifact) else 'no'} |")
     costs = CostModel.from_files(*COSTS)
     total = sum(progress(config, unit, costs).seconds_left for unit in plan(config))
     lines.append(f"| **all** (shared work once) | | | {_hours(total)} | |")
     return "\n".join(lines)
+
+
+def _left(parts: dict[str, Progress], seconds: float) -> str:
+    if not parts:
+        return "render only"
+    return "done" if seconds == 0 else _hours(seconds)
 
 
 def _cell(p: Progress | None) -> str:
