@@ -117,7 +117,7 @@ def artifact_table(results: Path, report_csv: Path = Path("figures/reproduction_
     agreement with the paper (from the reproduction report)."""
     bench = {p: read_benchmarks(results, p) for p in PRESETS}
     measured = paper_measured(paper_config) if paper_config else {}
-    bench["paper"].update({job: seconds for job, (seconds, _) in measured.items()})
+    bench["paper"].update({job: sec for job, (sec, complete) in measured.items() if complete})
     preset, agrees = agreement(report_csv)
     lines = ["| paper artifact | notebook | rule (+ jobs it needs) | outputs in `figures/` | "
              + " | ".join(f"runtime {p}" for p in PRESETS)
@@ -137,19 +137,26 @@ def artifact_table(results: Path, report_csv: Path = Path("figures/reproduction_
                      f"`{name}.{{{OUTPUTS.get(name, 'pdf,png,csv')}}}` | " + " | ".join(times)
                      + f" | {agrees.get(name, 'no paper numbers')} | {paper_link(name)} |")
     totals = [_fmt(sum(b.values())) if b else "not run" for b in bench.values()]
+    so_far = sum(sec for sec, _ in measured.values())
+    if so_far and not all(complete for _, complete in measured.values()):
+        totals[-1] = f"running ({_fmt(so_far)} so far)"
     lines.append("| **all jobs** | | | | " + " | ".join(totals) + " | |")
     return "\n".join(lines)
 
 
-def runtime_table(results: Path) -> str:
-    """Markdown table: job -> seconds per preset."""
+def runtime_table(results: Path, measured: dict[str, tuple[float, bool]] | None = None) -> str:
+    """Markdown table: job -> seconds per preset (paper: also ``measured`` from its store)."""
     bench = {p: read_benchmarks(results, p) for p in PRESETS}
-    jobs = sorted({j for b in bench.values() for j in b})
+    measured = measured or {}
+    bench["paper"].update({job: sec for job, (sec, complete) in measured.items() if complete})
+    jobs = sorted({j for b in bench.values() for j in b} | set(measured))
     lines = ["| job (benchmark file) | " + " | ".join(PRESETS) + " |",
              "|---|" + "---|" * len(PRESETS)]
     for job in jobs:
-        lines.append(f"| `{job}` | " + " | ".join(_fmt(bench[p].get(job)) for p in PRESETS)
-                     + " |")
+        cells = [_fmt(bench[p].get(job)) for p in PRESETS]
+        if job in measured and not measured[job][1] and measured[job][0]:
+            cells[-1] = f"running ({_fmt(measured[job][0])} so far)"
+        lines.append(f"| `{job}` | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -208,6 +215,32 @@ def cluster_table(config_path: Path, estimate_json: Path, adam_json: Path) -> st
     return "\n".join(lines)
 
 
+def _block(text: str, tag: str) -> str:
+    start, end = f"<!-- {tag}:start -->", f"<!-- {tag}:end -->"
+    return text.split(start, 1)[1].split(end, 1)[0] if start in text and end in text else ""
+
+
+def keep_columns(old: str, new: str, columns: list[int]) -> str:
+    """``new`` (a Markdown table) with the cells of ``columns`` taken from ``old`` in the rows
+    whose first cells match: a preset whose benchmark files are not on this machine (they
+    are not committed) keeps the runtimes that were measured where they were."""
+    def cells(line: str) -> list[str]:
+        return line.strip().strip("|").split("|")
+
+    rows = {cells(line)[0]: cells(line) for line in old.splitlines()
+            if line.startswith("|")}
+    out = []
+    for line in new.splitlines():
+        mine, theirs = cells(line), rows.get(cells(line)[0])
+        if line.startswith("|") and theirs and not set(line) <= set("|-"):
+            for col in columns:
+                if col < len(theirs) and col < len(mine):
+                    mine[col] = theirs[col]
+            line = "|" + "|".join(mine) + "|"
+        out.append(line)
+    return "\n".join(out)
+
+
 def _replace_block(text: str, tag: str, body: str) -> str:
     start, end = f"<!-- {tag}:start -->", f"<!-- {tag}:end -->"
     if start not in text or end not in text:
@@ -220,9 +253,17 @@ def update(readme: Path, results: Path,
            report_csv: Path = Path("figures/reproduction_report.csv")) -> None:
     """Rewrite the generated blocks of ``readme`` in place."""
     paper = Path("config/paper.yaml")
-    text = _replace_block(readme.read_text(), "artifacts",
-                          artifact_table(results, report_csv, paper if paper.exists() else None))
-    text = _replace_block(text, "runtimes", runtime_table(results))
+    text = readme.read_text()
+    absent = [i for i, p in enumerate(PRESETS)
+              if p != "paper" and not (results / p / "benchmarks").is_dir()]
+    text = _replace_block(text, "artifacts", keep_columns(
+        _block(text, "artifacts"),
+        artifact_table(results, report_csv, paper if paper.exists() else None),
+        [4 + i for i in absent]))
+    text = _replace_block(text, "runtimes", keep_columns(
+        _block(text, "runtimes"),
+        runtime_table(results, paper_measured(paper) if paper.exists() else None),
+        [1 + i for i in absent]))
     if "<!-- estimate:start -->" in text:
         text = _replace_block(text, "estimate",
                               estimate_table(Path("bench/results/paper_estimate.json")))
