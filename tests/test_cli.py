@@ -81,3 +81,27 @@ def test_bad_input_one_line_exit_2(args, needle):
     assert len(lines) == 1, result.stderr
     assert "Traceback" not in result.stderr and needle in lines[0]
     assert result.stdout == ""
+
+
+HNN = [*BASE, "--method", "hnn", "--steps", "120", "--batch-size", "64", "--json"]
+
+
+def test_fit_hnn_checkpoint_resumes_to_the_same_record(tmp_path, capsys):
+    assert main(HNN) == 0
+    plain = json.loads(capsys.readouterr().out)
+    ckpt = tmp_path / "c.pt"
+    assert main([*HNN, "--checkpoint", str(ckpt), "--checkpoint-every", "40"]) == 0
+    checkpointed = json.loads(capsys.readouterr().out)
+    assert not ckpt.exists()  # a finished run removes its checkpoint
+    for key in ("test_rel_l2_H", "train_rel_l2_H", "test_rel_l2_xdot", "train_rel_l2_xdot"):
+        assert checkpointed[key] == plain[key]
+
+
+def test_fit_bad_checkpoint_is_a_one_line_error(tmp_path):
+    ckpt = tmp_path / "c.pt"
+    ckpt.write_bytes(b"\xff\x00 not a checkpoint")
+    result = run([*HNN, "--checkpoint", str(ckpt)])
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and str(ckpt) in result.stderr
+    result = run([*BASE, "--method", "elm", "--checkpoint", str(ckpt)])
+    assert result.returncode == 2 and "--checkpoint" in result.stderr

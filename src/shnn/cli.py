@@ -310,6 +310,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 options = {"checkpoint": args.checkpoint,
                            "checkpoint_every": args.checkpoint_every}
             record = {"settings": spec.settings(), **run_fit(spec, **options)}
+            if args.checkpoint:  # the run is complete: a rerun starts afresh
+                from shnn.adam import remove_checkpoint
+
+                remove_checkpoint(args.checkpoint)
             record.pop("loss_history", None)
             if args.json:
                 print(json.dumps(record, sort_keys=True))
