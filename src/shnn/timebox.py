@@ -297,8 +297,8 @@ def unit_command(config_path: str, config: dict[str, Any], unit: Unit, deadline:
 
 def snakemake_command(config_path: str, cores: int, targets: Sequence[str]) -> list[str]:
     preset = Path(config_path).stem
-    return [sys.executable, "-m", "snakemake", "--cores", str(cores), "--config",
-            f"preset={preset}", *targets]
+    return [sys.executable, "-m", "snakemake", "--cores", str(cores), "--keep-going",
+            "--config", f"preset={preset}", *targets]
 
 
 def artifact_targets(config: dict[str, Any], artifacts: Sequence[str]) -> list[str]:
