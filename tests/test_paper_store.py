@@ -13,7 +13,7 @@ import pytest
 
 from shnn import sweeps, timebox
 from shnn.config import load
-from shnn.records import RECORD_VERSION
+from shnn.records import RECORD_VERSION, RESULT_KEYS
 from shnn.store import RecordLog, baseline_log_path, new_record, shard_log_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,14 +95,14 @@ def _fresh_copy(dest: Path) -> None:
 
 
 def _fabricate(store: Path, sweep_id: str, value, keep: int | None = None) -> None:
-    """Placeholder records with the right settings (results are NaN: the plan reads only the
-    settings). Only ever written to a temporary copy."""
+    """Placeholder records with the right settings (results are -1: the plan reads only
+    whether a valid record is there). Only ever written to a temporary copy."""
     sweep = PAPER["sweeps"][sweep_id]
     log = RecordLog(shard_log_path(store, sweep_id, sweeps.shard_label(value)))
     specs = [s for _, _, group in sweeps.sweep_points(sweep, [value]) for s in group]
     for spec in specs[:keep]:
         if spec not in log:
-            log.put(spec, new_record(spec.settings(), {"test_rel_l2_H": float("nan")}, 0.0))
+            log.put(spec, new_record(spec.settings(), dict.fromkeys(RESULT_KEYS, -1.0), 0.0))
 
 
 def test_fresh_clone_dry_run_plans_no_committed_fit(tmp_path):

@@ -13,13 +13,18 @@ from dataclasses import replace
 import pytest
 
 from shnn import sweeps
-from shnn.records import RECORD_VERSION
+from shnn.records import RECORD_VERSION, RESULT_KEYS
 from shnn.store import RecordLog, code_version, new_record, shard_log_path
 
 SWEEP = {"system": "single_pendulum", "domain": "small", "q_lims": [[-6.28, 6.28]],
          "p_lims": [[-1.0, 1.0]], "train_size": 200, "test_size": 100,
          "vary": {"width": [20, 40]}, "repeats": 2, "methods": ["elm", "swim"],
          "data_seed": 3943, "model_seed": 992472}
+
+
+def _results(error):
+    """Every result of a fit record (a stored record must hold them all), test error ``error``."""
+    return {**dict.fromkeys(RESULT_KEYS, 1.0), "test_rel_l2_H": error}
 
 
 def _spec(width=20, method="elm"):
@@ -30,8 +35,8 @@ def test_put_get_roundtrip_one_line_per_fit(tmp_path):
     log = RecordLog(tmp_path / "s.jsonl")
     a, b = _spec(20, "elm"), _spec(20, "swim")
     assert log.get(a) is None
-    log.put(a, new_record(a.settings(), {"test_rel_l2_H": 0.5}, 1.0))
-    log.put(b, new_record(b.settings(), {"test_rel_l2_H": 0.25}, 2.0))
+    log.put(a, new_record(a.settings(), _results(0.5), 1.0))
+    log.put(b, new_record(b.settings(), _results(0.25), 2.0))
     lines = (tmp_path / "s.jsonl").read_text().splitlines()
     assert len(lines) == 2
     fresh = RecordLog(tmp_path / "s.jsonl")  # a new reader, as on another machine
@@ -44,14 +49,14 @@ def test_put_get_roundtrip_one_line_per_fit(tmp_path):
 def test_torn_last_line_is_ignored_and_cut_before_the_next_append(tmp_path, caplog):
     path = tmp_path / "s.jsonl"
     a, b = _spec(20, "elm"), _spec(20, "swim")
-    RecordLog(path).put(a, new_record(a.settings(), {"x": 1.0}, 1.0))
+    RecordLog(path).put(a, new_record(a.settings(), _results(1.0), 1.0))
     with path.open("a") as fh:
         fh.write('{"settings": {"record_version"')  # killed in mid-write
     with caplog.at_level(logging.WARNING):
         log = RecordLog(path)
         assert log.get(a) is not None and log.get(b) is None
     assert "incomplete last line" in caplog.text
-    log.put(b, new_record(b.settings(), {"x": 2.0}, 1.0))
+    log.put(b, new_record(b.settings(), _results(2.0), 1.0))
     lines = path.read_text().splitlines()
     assert len(lines) == 2 and all(json.loads(line) for line in lines)
 
@@ -59,7 +64,7 @@ def test_torn_last_line_is_ignored_and_cut_before_the_next_append(tmp_path, capl
 def test_record_of_another_version_is_rejected_with_a_message(tmp_path, caplog):
     path = tmp_path / "s.jsonl"
     a = _spec()
-    old = new_record({**a.settings(), "record_version": RECORD_VERSION - 1}, {"x": 1.0}, 1.0)
+    old = new_record({**a.settings(), "record_version": RECORD_VERSION - 1}, _results(1.0), 1.0)
     path.write_text(json.dumps({**old, "code": {"record_version": RECORD_VERSION - 1,
                                                 "commit": "abc123"}}) + "\n")
     with caplog.at_level(logging.WARNING):

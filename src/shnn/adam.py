@@ -7,7 +7,6 @@ import hashlib
 import logging
 import math
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +18,7 @@ import torch.nn.functional as F
 
 from shnn.lstsq_torch import check_device
 from shnn.models import EVAL_CHUNK
+from shnn.records import atomic_write
 from shnn.systems import gradient_to_vector_field
 from shnn.validation import (
     check_finite_float,
@@ -202,27 +202,7 @@ def remove_checkpoint(path: str | os.PathLike[str]) -> bool:
 
 def _atomic_torch_save(obj: object, path: Path) -> None:
     """``torch.save`` to a temporary file in ``path``'s folder, fsync, then ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            torch.save(obj, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:  # make the rename itself durable (not possible on every platform)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    atomic_write(path, lambda fh: torch.save(obj, fh), prefix=f".{path.name}.", suffix=".tmp")
 
 
 def _clone_tensors(value: Any) -> Any:

@@ -1,5 +1,5 @@
 """Command line: ``shnn fit``, ``shnn systems``, ``shnn sweep``, ``shnn gather``,
-``shnn baseline``."""
+``shnn baseline``, ``shnn verify``."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ import json
 import logging
 import math
 import re
+import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, NoReturn
 
 from shnn import systems
@@ -174,6 +177,18 @@ def build_parser() -> argparse.ArgumentParser:
     base.add_argument("--checkpoint-every", type=_int_at_least(1), default=1000, metavar="K",
                       help="steps between checkpoints (default 1000)")
     _budget_options(base)
+
+    verify = sub.add_parser("verify", help="check every stored record of a preset (no fit is "
+                            "computed)", description="Check the stored record of every fit of "
+                            "every sweep and Adam baseline of a preset (the committed logs "
+                            "under its store_dir, else the per-fit files under the runs folder). "
+                            "Prints one line per invalid record (path: reason), a summary and "
+                            "the commands that recompute what is invalid or missing. Exit "
+                            "status 1 if any record is invalid; missing records (an unfinished "
+                            "preset) are counted but are no error.")
+    verify.add_argument("--config", required=True, help="preset YAML, e.g. config/default.yaml")
+    verify.add_argument("--runs-dir", help="folder of per-fit records (default: the preset's "
+                        "runs_dir; unused when the preset has a store_dir)")
     return parser
 
 
@@ -349,6 +364,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 options["deadline"] = args.deadline
             row = run_baseline(load(args.config), args.case, args.runs_dir, **options)
             write_csv([row], args.csv, BASELINE_COLUMNS)
+        elif args.command == "verify":
+            return verify(args.config, args.runs_dir)
     except _stopped_errors() as exc:
         sys.stderr.write(f"shnn: stopped by the time budget: {exc}\n")
         return EXIT_BUDGET
@@ -356,6 +373,117 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"shnn: error: {exc}\n")
         return 2
     return 0
+
+
+@dataclass
+class RecordCheck:
+    """The stored records of one shard or baseline, checked against the preset."""
+
+    valid: int = 0
+    missing: int = 0
+    invalid: list[str] = field(default_factory=list)  # ``path[:line]: reason``
+    #: Invalid records that recomputing the shard or baseline replaces.
+    replaceable: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def check_files(runs_dir: str | Path, specs: Sequence[FitSpec]) -> RecordCheck:
+    """Check the per-fit record files of ``specs`` under ``runs_dir``."""
+    from shnn.records import check_record_file, record_path
+
+    check = RecordCheck()
+    for spec in specs:
+        path = record_path(runs_dir, spec)
+        record, reason = check_record_file(path, spec.settings())
+        if reason is not None:
+            check.invalid.append(f"{path}: {reason}")
+        elif record is None:
+            check.missing += 1
+        else:
+            check.valid += 1
+    check.replaceable = len(check.invalid)
+    return check
+
+
+def check_log(path: Path, specs: Sequence[FitSpec]) -> RecordCheck:
+    """Check one committed record log against the fits ``specs``.
+
+    A fit with a valid line is valid. An invalid line is reported unless the log also holds a
+    valid line of its fit (the append-only log keeps both); one that names none of ``specs``
+    (unparsable, torn, or another fit) is never replaced, so it is to be deleted by hand.
+    Lines of another record version are history: noted, not invalid.
+    """
+    from shnn.store import RecordLog, settings_key
+
+    log = RecordLog(path, warn=False)
+    records = log.records()
+    wanted = {settings_key(spec.settings()) for spec in specs}
+    bad = [b for b in log.bad_lines() if not b.stale and b.key not in records]
+    check = RecordCheck(valid=len(wanted & records.keys()))
+    for b in bad:
+        stray = "" if b.key in wanted else " (names no fit of this preset: delete the line)"
+        check.invalid.append(f"{path}:{b.number}: {b.reason}{stray}")
+    replaced = {b.key for b in bad} & wanted
+    check.missing, check.replaceable = len(wanted - records.keys() - replaced), len(replaced)
+    stale = sum(b.stale for b in log.bad_lines())
+    if stale:
+        check.notes.append(f"{path}: {stale} line(s) of another record version (history, "
+                           "never reused)")
+    return check
+
+
+def _verify_units(config: dict[str, Any], config_path: str, runs_dir: str
+                  ) -> Iterator[tuple[str, RecordCheck]]:
+    """``(recompute command, check)`` of every sweep shard and Adam baseline of a preset."""
+    from shnn.store import baseline_log_path, checkpoint_path, shard_log_path
+    from shnn.sweeps import baseline_spec, shard_label, sweep_points
+
+    store, res, q = config.get("store_dir"), config["results_dir"], shlex.quote
+    common = f"--config {q(config_path)} --runs-dir {q(runs_dir)}"
+    for sweep_id, sweep in config["sweeps"].items():
+        for value in next(iter(sweep["vary"].values())):
+            label = shard_label(value)
+            specs = [s for _, _, group in sweep_points(sweep, [value]) for s in group]
+            check = (check_log(shard_log_path(store, sweep_id, label), specs) if store
+                     else check_files(runs_dir, specs))
+            yield (f"shnn sweep {common} --sweep {q(sweep_id)} --value {q(label)} --csv "
+                   f"{q(f'{res}/sweeps/{sweep_id}/value~{label}.csv')}", check)
+    for case in config["hnn"]:
+        specs = [baseline_spec(config, case)]
+        check = (check_log(baseline_log_path(store, case), specs) if store
+                 else check_files(runs_dir, specs))
+        resume = f" --checkpoint {q(str(checkpoint_path(store, case)))}" if store else ""
+        yield (f"shnn baseline {common} --case {q(case)} --csv "
+               f"{q(f'{res}/hnn/{case}.csv')}{resume}", check)
+
+
+def verify(config_path: str, runs_dir: str | None = None) -> int:
+    """``shnn verify``: print the invalid records of a preset, a summary and the commands that
+    recompute the shards and baselines with invalid or missing records; computes no fit.
+    Returns 1 if any record is invalid, else 0."""
+    from shnn.config import load
+
+    config = load(config_path)
+    runs_dir = runs_dir or config["runs_dir"]
+    total, commands = RecordCheck(), []
+    for command, check in _verify_units(config, config_path, runs_dir):
+        for line in check.invalid + [f"note: {n}" for n in check.notes]:
+            print(line)
+        total.valid += check.valid
+        total.missing += check.missing
+        total.invalid += check.invalid
+        if check.replaceable or check.missing:
+            commands.append(command)
+    where = (f"committed logs under {config['store_dir']}" if config.get("store_dir")
+             else f"per-fit records under {runs_dir}")
+    print(f"{config_path}: {total.valid} valid, {total.missing} missing, "
+          f"{len(total.invalid)} invalid ({where})")
+    if commands:
+        print("recompute the invalid and missing records with these commands (an invalid one "
+              f"is replaced); then `snakemake --cores all --config preset={config['preset']}` "
+              "rebuilds what depends on them:")
+        print("\n".join(f"  {c}" for c in commands))
+    return 1 if total.invalid else 0
 
 
 def _stopped_errors() -> tuple[type[BaseException], ...]:

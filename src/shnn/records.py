@@ -1,23 +1,49 @@
 """Per-fit run records: one JSON file per fit, named by its parameters (key~value).
 
 A record holds the full settings of the fit and its results. Records are written
-atomically (temporary file + rename), so an interrupted run never leaves a half-written
-record, and a sweep re-run recomputes only missing records.
+atomically (temporary file, fsynced, then renamed), so an interrupted run never leaves a
+half-written record, and a sweep re-run recomputes only missing records.
+
+Every record is validated when it is read (:func:`record_problems`): a stored file that is not
+a valid record of exactly the expected settings (unreadable bytes, truncated JSON, another
+shape, missing or non-finite results, another record version) is reported with its path and
+the reason, and treated as missing, so it is recomputed and never reused.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import math
 import os
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+
+log = logging.getLogger(__name__)
 
 #: Bump when a change to the core alters the numbers, so that stored records are recomputed.
 RECORD_VERSION = 4
+
+#: Results every fit record holds, each a finite number.
+RESULT_KEYS = ("fit_seconds", "test_rel_l2_H", "train_rel_l2_H", "test_rel_l2_xdot",
+               "train_rel_l2_xdot")
+
+#: Results an Adam baseline (method ``hnn``) holds besides :data:`RESULT_KEYS`.
+ADAM_KEYS = ("final_loss",)
+
+#: Results a record may hold; when present, a finite number.
+OPTIONAL_KEYS = ("wall_seconds",)
+
+#: A validation: ``(record, settings) -> problems`` (:func:`record_problems`).
+Problems = Callable[[Any, Any], list[str]]
+
+
+class InvalidRecord(ValueError):
+    """A stored or computed run record that cannot be used."""
 
 
 @dataclass(frozen=True)
@@ -72,26 +98,200 @@ def record_path(runs_dir: str | Path, spec: FitSpec) -> Path:
 
 
 def write_record(path: str | Path, record: dict[str, Any]) -> None:
-    """Write ``record`` as JSON atomically."""
+    """Write ``record`` as JSON atomically: a temporary file, fsynced, renamed over ``path``."""
+    atomic_write(path, lambda fh: fh.write(json.dumps(record, indent=1, sort_keys=True)
+                                           .encode()), prefix=".tmp-", suffix=".json")
+
+
+def atomic_write(path: str | Path, write: Callable[[BinaryIO], Any], prefix: str = ".tmp-",
+                 suffix: str = ".tmp") -> None:
+    """Create or replace ``path`` atomically: ``write(fh)`` into a temporary file beside it
+    (``prefix``, ``suffix``), fsync it, rename it over ``path``, fsync the folder. A process
+    killed at any moment leaves the old file or the new one, never a part of either."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=suffix)
     try:
-        with os.fdopen(fd, "w") as fh:
-            json.dump(record, fh, indent=1, sort_keys=True)
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _fsync_dir(path.parent)
 
 
-def read_record(path: str | Path, settings: dict[str, Any]) -> dict[str, Any] | None:
-    """The stored record if it exists, parses and was made with exactly ``settings``."""
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the platform allows it)."""
     try:
-        record = json.loads(Path(path).read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _json_type(value: Any) -> str:
+    """The JSON name of a parsed value's type (``object``, ``array``, ...)."""
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
+    return names.get(type(value), "number")
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as it reads back from JSON (tuples become lists)."""
+    return json.loads(json.dumps(value))
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _is_finite_number(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer beyond the float range
+        return False
+
+
+def _version_problem(stored: dict[str, Any]) -> str | None:
+    """Why stored settings are not of the current record version (``None`` if they are)."""
+    version = stored.get("record_version")
+    if version == RECORD_VERSION:
         return None
-    return record if record.get("settings") == json.loads(json.dumps(settings)) else None
+    return f"record version {version!r} (this code is at {RECORD_VERSION})"
+
+
+def _settings_problem(stored: dict[str, Any], expected: dict[str, Any]) -> str | None:
+    """Why ``stored`` settings are not ``expected`` (``None`` if they are equal)."""
+    if stored == expected:
+        return None
+    version, wanted = stored.get("record_version"), expected.get("record_version")
+    if "record_version" in expected and version != wanted:
+        return f"record version {version!r} (this code is at {wanted})"
+    missing = object()
+    differ = sorted(k for k in stored.keys() | expected.keys()
+                    if stored.get(k, missing) != expected.get(k, missing))
+    return f"made with other settings ({', '.join(differ)} differ)"
+
+
+def structure_problems(record: Any, settings: dict[str, Any] | None = None) -> list[str]:
+    """Why ``record`` is not a run record: a JSON object whose ``settings`` is an object (equal
+    to ``settings`` when given) and whose ``created`` is a string. Empty if it is one."""
+    if not isinstance(record, dict):
+        return [f"not a JSON object but a JSON {_json_type(record)}"]
+    stored = record.get("settings")
+    if not isinstance(stored, dict):
+        return ["no settings object"]
+    if settings is not None:
+        problem = _settings_problem(stored, _plain(settings))
+        if problem:
+            return [problem]
+    if not isinstance(record.get("created"), str):
+        return ["created is missing or not a string"]
+    return []
+
+
+def _number_problems(record: dict[str, Any], keys: tuple[str, ...],
+                     required: bool = True) -> list[str]:
+    missing = [k for k in keys if k not in record]
+    problems = [f"missing results: {', '.join(missing)}"] if missing and required else []
+    return problems + [f"{k} is {_short(record[k])}, not a finite number"
+                       for k in keys if k in record and not _is_finite_number(record[k])]
+
+
+def _history_problems(history: Any) -> list[str]:
+    if not isinstance(history, list):
+        return [f"loss_history is a JSON {_json_type(history)}, not a list of numbers"]
+    if not history:
+        return ["loss_history is empty"]
+    bad = next((i for i, v in enumerate(history) if not _is_finite_number(v)), None)
+    return [] if bad is None else [f"loss_history[{bad}] is {_short(history[bad])}, "
+                                   "not a finite number"]
+
+
+def record_problems(record: Any, settings: dict[str, Any] | None = None) -> list[str]:
+    """Why ``record`` is not a valid fit record made with ``settings``; empty if it is one.
+
+    A valid record is a JSON object with ``settings`` (equal to ``settings`` when given, and
+    of the current :data:`RECORD_VERSION` always), a ``created`` string, and every result of
+    :data:`RESULT_KEYS` a finite number; an Adam baseline (method ``hnn``) also has a finite
+    ``final_loss`` and a non-empty ``loss_history`` of finite numbers. Optional results
+    (:data:`OPTIONAL_KEYS`) are finite numbers when present.
+    """
+    if isinstance(record, dict) and isinstance(record.get("settings"), dict):
+        problem = _version_problem(record["settings"])
+        if problem:
+            return [problem]
+    problems = structure_problems(record, settings)
+    if problems:
+        return problems
+    hnn = record["settings"].get("method") == "hnn"
+    problems = _number_problems(record, RESULT_KEYS + (ADAM_KEYS if hnn else ()))
+    problems += _number_problems(record, OPTIONAL_KEYS, required=False)
+    return problems + (_history_problems(record.get("loss_history")) if hnn else [])
+
+
+def parse_record(data: bytes) -> Any:
+    """The JSON value of a stored record's bytes; :class:`InvalidRecord` (a one-line reason)
+    if they are not UTF-8 JSON text."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidRecord(f"not UTF-8 text (byte {data[exc.start]:#04x} at offset "
+                            f"{exc.start})") from None
+    if not text.strip():
+        raise InvalidRecord("empty")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidRecord(f"not valid JSON, truncated or corrupt ({exc.msg} at line "
+                            f"{exc.lineno} column {exc.colno})") from None
+    except (ValueError, RecursionError) as exc:  # e.g. an integer of too many digits
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise InvalidRecord(f"not valid JSON ({first})") from None
+
+
+def check_record_file(path: str | Path, settings: dict[str, Any],
+                      problems: Problems = record_problems
+                      ) -> tuple[dict[str, Any] | None, str | None]:
+    """``(record, None)`` if ``path`` holds a valid record made with ``settings``,
+    ``(None, reason)`` if it holds anything else, ``(None, None)`` if there is no file.
+
+    ``problems``: the validation (:func:`record_problems`, or :func:`structure_problems` for
+    records that are not fits).
+    """
+    try:
+        record = parse_record(Path(path).read_bytes())
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        return None, f"unreadable ({exc.strerror or exc})"
+    except InvalidRecord as exc:
+        return None, str(exc)
+    found = problems(record, settings)
+    return (None, "; ".join(found)) if found else (record, None)
+
+
+def read_record(path: str | Path, settings: dict[str, Any],
+                problems: Problems = record_problems) -> dict[str, Any] | None:
+    """The stored record if it exists and is a valid record made with exactly ``settings``.
+
+    A file that is not one is logged (a warning naming the path and the reason) and treated
+    as missing: the caller recomputes the record and overwrites the file.
+    """
+    record, reason = check_record_file(path, settings, problems)
+    if reason is not None:
+        log.warning("%s: invalid record ignored (it is recomputed): %s", path, reason)
+    return record
 
 
 def keyed_path(runs_dir: str | Path, parts: list[tuple[str, Any]], suffix: str = ".json") -> Path:
@@ -105,11 +305,13 @@ def load_or_compute(path: str | Path, settings: dict[str, Any],
     """``(record, computed)``: the record at ``path`` if made with ``settings``, else a new one.
 
     A new record is ``{"settings": ..., **compute(), "created": ...}``, written atomically.
+    These records are not fits (their results differ), so only their structure is validated
+    (:func:`structure_problems`).
     """
-    record = read_record(path, settings)
+    record = read_record(path, settings, structure_problems)
     if record is not None:
         return record, False
-    record = {"settings": json.loads(json.dumps(settings)), **compute(),
+    record = {"settings": _plain(settings), **compute(),
               "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
     write_record(path, record)
     return record, True

@@ -15,6 +15,9 @@ and one line per fit, so they diff line by line.
 
 A line made with another :data:`~shnn.records.RECORD_VERSION` is never reused: reading a log
 that holds such lines warns once, naming the file, the version and the commit that made them.
+Any other line that is not a valid record (:func:`log_problems`: not UTF-8 JSON, another shape,
+missing or non-finite results, no ``code``) is skipped with a warning naming ``path:line``, so
+its fit counts as missing and is recomputed (the new record is appended; the bad line stays).
 """
 
 from __future__ import annotations
@@ -26,10 +29,11 @@ import os
 import subprocess
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from shnn.records import RECORD_VERSION, FitSpec
+from shnn.records import RECORD_VERSION, FitSpec, InvalidRecord, parse_record, record_problems
 
 log = logging.getLogger(__name__)
 
@@ -57,60 +61,91 @@ def settings_key(settings: dict[str, Any]) -> str:
     return json.dumps(settings, sort_keys=True, separators=(",", ":"))
 
 
+@dataclass(frozen=True)
+class BadLine:
+    """A line of a record log that is not used, and why (:meth:`RecordLog.bad_lines`)."""
+
+    number: int
+    reason: str
+    #: :func:`settings_key` of the line's settings, when it has a settings object.
+    key: str | None = None
+    #: Made with another record version (kept as history, never reused).
+    stale: bool = False
+
+
+def log_problems(record: Any) -> list[str]:
+    """Why a parsed log line is not a valid committed record: :func:`record_problems`, and
+    ``code`` (the version and commit that made it) an object. Empty if it is valid."""
+    problems = record_problems(record)
+    if not problems and not isinstance(record.get("code"), dict):
+        problems.append("code is missing or not an object")
+    return problems
+
+
 class RecordLog:
     """The records of one durable unit, in one append-only JSON-lines file.
 
     Implements the record-store interface of :func:`shnn.sweeps.fit_record`: :meth:`get` and
-    :meth:`put` by :class:`~shnn.records.FitSpec`.
+    :meth:`put` by :class:`~shnn.records.FitSpec`. Every line is validated on reading
+    (:func:`log_problems`): an invalid one is skipped with a warning naming ``path:line``
+    (``warn=False``: silently, for :meth:`bad_lines`), so its fit is recomputed.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, warn: bool = True) -> None:
         self.path = Path(path)
+        self.warn = warn
         self._records: dict[str, dict[str, Any]] | None = None
+        self._bad: list[BadLine] = []
 
     def records(self) -> dict[str, dict[str, Any]]:
         """Valid records of the current record version, by :func:`settings_key`."""
         if self._records is None:
-            self._records = {}
+            self._records, self._bad = {}, []
             stale: dict[tuple[Any, Any], int] = {}
-            for number, record in self._lines():
-                settings = record.get("settings")
-                if not isinstance(settings, dict) or "created" not in record:
-                    log.warning("%s:%d: not a run record; ignored", self.path, number)
+            for number, record, reason in self._lines():
+                reason = reason or "; ".join(log_problems(record))
+                if not reason:
+                    self._records[settings_key(record["settings"])] = record
                     continue
-                version = settings.get("record_version")
-                if version != RECORD_VERSION:
-                    made_by = (record.get("code") or {}).get("commit", "unknown")
-                    stale[version, made_by] = stale.get((version, made_by), 0) + 1
-                    continue
-                self._records[settings_key(settings)] = record
-            for (version, commit), count in stale.items():
-                log.warning("%s: %d record(s) of record version %s (commit %s) rejected: this "
-                            "code is at record version %d, so they are recomputed",
-                            self.path, count, version, commit, RECORD_VERSION)
+                bad = _bad_line(number, record, reason)
+                self._bad.append(bad)
+                if bad.stale:
+                    made_by = (record["settings"].get("record_version"), _commit(record))
+                    stale[made_by] = stale.get(made_by, 0) + 1
+                elif self.warn:
+                    log.warning("%s:%d: invalid record ignored (its fit is recomputed): %s",
+                                self.path, number, reason)
+            if self.warn:
+                self._warn_stale(stale)
         return self._records
 
-    def _lines(self) -> Iterator[tuple[int, dict[str, Any]]]:
+    def _warn_stale(self, stale: dict[tuple[Any, Any], int]) -> None:
+        for (version, commit), count in stale.items():
+            log.warning("%s: %d record(s) of record version %s (commit %s) rejected: this "
+                        "code is at record version %d, so they are recomputed",
+                        self.path, count, version, commit, RECORD_VERSION)
+
+    def bad_lines(self) -> list[BadLine]:
+        """The lines :meth:`records` skipped (invalid, torn, or of another record version)."""
+        self.records()
+        return list(self._bad)
+
+    def _lines(self) -> Iterator[tuple[int, Any, str | None]]:
+        """``(number, parsed line, None)``, or ``(number, None, reason)`` for a line that is
+        not UTF-8 JSON; blank lines are skipped."""
         try:
-            text = self.path.read_bytes().decode("utf-8", errors="replace")
+            lines = self.path.read_bytes().split(b"\n")
         except FileNotFoundError:
             return
-        lines = text.split("\n")
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                if number == len(lines):  # a torn last line: the fit in flight when killed
-                    log.warning("%s:%d: incomplete last line ignored", self.path, number)
-                else:
-                    log.warning("%s:%d: not valid JSON; ignored", self.path, number)
-                continue
-            if isinstance(record, dict):
-                yield number, record
-            else:
-                log.warning("%s:%d: not a JSON object; ignored", self.path, number)
+                yield number, parse_record(line), None
+            except InvalidRecord as exc:
+                torn = number == len(lines)  # no newline: the fit in flight when killed
+                yield number, None, ("incomplete last line (a write cut short)" if torn
+                                     else str(exc))
 
     def get(self, spec: FitSpec) -> dict[str, Any] | None:
         """The stored record of ``spec`` (same settings, same record version), or ``None``."""
@@ -134,6 +169,19 @@ class RecordLog:
         return record
 
 
+def _commit(record: dict[str, Any]) -> str:
+    code = record.get("code")
+    return str(code.get("commit", "unknown")) if isinstance(code, dict) else "unknown"
+
+
+def _bad_line(number: int, record: Any, reason: str) -> BadLine:
+    settings = record.get("settings") if isinstance(record, dict) else None
+    if not isinstance(settings, dict):
+        return BadLine(number, reason)
+    return BadLine(number, reason, settings_key(settings),
+                   settings.get("record_version") != RECORD_VERSION)
+
+
 def _cut_torn_tail(path: Path, fh: Any) -> None:
     """Truncate a last line without its newline (left by a kill in mid-write)."""
     with path.open("rb") as reader:
@@ -147,9 +195,20 @@ def _cut_torn_tail(path: Path, fh: Any) -> None:
 
 def new_record(settings: dict[str, Any], results: dict[str, Any],
                wall_seconds: float) -> dict[str, Any]:
-    """A run record: settings, results, the wall time it took and when it was made."""
+    """A run record: settings, results, the wall time it took, when it was made, and the
+    machine's 1-minute load average then over its CPU count (``load_per_cpu``: about 1 when
+    the fit had the machine to itself; more means other work shared it and slowed the
+    measured times)."""
     return {"settings": json.loads(json.dumps(settings)), **results,
-            "wall_seconds": wall_seconds, "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
+            "wall_seconds": wall_seconds, "load_per_cpu": _load_per_cpu(),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
+
+
+def _load_per_cpu() -> float | None:
+    try:
+        return round(os.getloadavg()[0] / len(os.sched_getaffinity(0)), 2)
+    except (OSError, AttributeError):  # not on every platform
+        return None
 
 
 def shard_log_path(store_dir: str | Path, sweep_id: str, label: str) -> Path:

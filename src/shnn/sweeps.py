@@ -22,7 +22,14 @@ from shnn import systems
 from shnn.data import Dataset, Domain, make_dataset
 from shnn.metrics import relative_l2
 from shnn.models import SampledHNN
-from shnn.records import FitSpec, read_record, record_path, write_record
+from shnn.records import (
+    FitSpec,
+    InvalidRecord,
+    read_record,
+    record_path,
+    record_problems,
+    write_record,
+)
 from shnn.sampling import Method
 from shnn.store import RecordLog, baseline_log_path, new_record, shard_log_path
 
@@ -142,7 +149,11 @@ def fit_record(spec: FitSpec, store: RecordStore | str | Path,
     start = time.perf_counter()
     results = run_fit(spec, data() if data else None, **fit_options)
     wall = time.perf_counter() - start
-    return store.put(spec, new_record(spec.settings(), results, wall)), True
+    record = new_record(spec.settings(), results, wall)
+    problems = record_problems(record, spec.settings())
+    if problems:  # stored, it would be rejected on reading and recomputed forever
+        raise InvalidRecord(f"{describe(spec)}: computed record not stored: {'; '.join(problems)}")
+    return store.put(spec, record), True
 
 
 def describe(spec: FitSpec) -> str:

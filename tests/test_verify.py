@@ -1,0 +1,143 @@
+"""``shnn verify``: every stored record of a preset checked, nothing computed, and the printed
+commands recompute exactly what is invalid or missing."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import shutil
+from pathlib import Path
+
+import yaml
+
+from shnn import cli, sweeps
+from shnn.records import RECORD_VERSION, record_path
+from shnn.store import baseline_log_path, shard_log_path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _preset(tmp_path: Path, store: bool = False) -> Path:
+    """A tiny preset: one sweep (widths 8 and 12, elm and swim, one repeat), one Adam baseline
+    of 20 steps; with ``store``, a store_dir (committed logs) instead of per-fit files."""
+    config = yaml.safe_load((ROOT / "config" / "smoke.yaml").read_text())
+    sweep = {**config["sweeps"]["sp-small"], "train_size": 60, "test_size": 40,
+             "vary": {"width": [8, 12]}, "repeats": 1, "methods": ["elm", "swim"]}
+    config.update(sweeps={"sp-small": sweep},
+                  hnn={"sp-small": {"width": 8, "steps": 20, "lr": 1e-3, "batch_size": 32,
+                                    "weight_decay": 1e-13}},
+                  results_dir=str(tmp_path / "results"), figures_dir=str(tmp_path / "figures"),
+                  runs_dir=str(tmp_path / "runs"))
+    if store:
+        config["store_dir"] = str(tmp_path / "store")
+    folder = tmp_path / "config"
+    folder.mkdir()
+    shutil.copy(ROOT / "config" / "schema.yaml", folder)
+    path = folder / "tiny.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def _verify(capsys, *args: str) -> tuple[int, list[str], list[str]]:
+    """``(exit status, report lines, recompute commands)`` of ``shnn verify``."""
+    code = cli.main(["verify", *args])
+    lines = capsys.readouterr().out.splitlines()
+    commands = [line.strip() for line in lines if line.startswith("  shnn ")]
+    return code, [line for line in lines if not line.startswith("  shnn ")], commands
+
+
+def _no_fit(*args, **kwargs):
+    raise AssertionError("verify computed a fit")
+
+
+def _run(commands: list[str]) -> None:
+    for command in commands:
+        words = shlex.split(command)
+        assert words[0] == "shnn"
+        assert cli.main(words[1:]) == 0, command
+
+
+def test_verify_per_fit_files(tmp_path, capsys, monkeypatch):
+    path = _preset(tmp_path)
+    config = yaml.safe_load(path.read_text())
+    code, report, commands = _verify(capsys, "--config", str(path))
+    assert code == 0 and report[-2].endswith("0 valid, 5 missing, 0 invalid "
+                                             f"(per-fit records under {tmp_path / 'runs'})")
+    assert len(commands) == 3 and "--value 8" in commands[0] and "--case sp-small" in commands[2]
+    _run(commands)
+    assert (tmp_path / "results" / "sweeps" / "sp-small" / "value~8.csv").exists()
+    code, report, commands = _verify(capsys, "--config", str(path))
+    assert code == 0 and commands == [] and report[-1].endswith("5 valid, 0 missing, 0 invalid "
+                                                                f"(per-fit records under "
+                                                                f"{tmp_path / 'runs'})")
+
+    specs = sweeps.sweep_points(config["sweeps"]["sp-small"], [12])[0][2]
+    broken = record_path(tmp_path / "runs", specs[1])
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n")
+    base = record_path(tmp_path / "runs", sweeps.baseline_spec(config, "sp-small"))
+    base.write_text(json.dumps({**json.loads(base.read_text()), "loss_history": {}}))
+    with monkeypatch.context() as patch:
+        patch.setattr(sweeps, "run_fit", _no_fit)
+        code, report, commands = _verify(capsys, "--config", str(path))
+    assert code == 1
+    assert f"{broken}: not UTF-8 text (byte 0x89 at offset 0)" in report
+    assert f"{base}: loss_history is a JSON object, not a list of numbers" in report
+    assert report[-2].endswith("3 valid, 0 missing, 2 invalid "
+                               f"(per-fit records under {tmp_path / 'runs'})")
+    assert len(commands) == 2 and "--value 12" in commands[0] and "--case sp-small" in commands[1]
+    _run(commands)
+    assert _verify(capsys, "--config", str(path))[0] == 0
+
+
+def test_verify_committed_logs(tmp_path, capsys, monkeypatch):
+    path = _preset(tmp_path, store=True)
+    config = yaml.safe_load(path.read_text())
+    _run(_verify(capsys, "--config", str(path))[2])
+    assert not (tmp_path / "runs").exists()  # the store holds every record
+    code, report, _ = _verify(capsys, "--config", str(path))
+    assert code == 0 and report[-1].endswith(f"5 valid, 0 missing, 0 invalid (committed logs "
+                                             f"under {tmp_path / 'store'})")
+
+    shard = shard_log_path(config["store_dir"], "sp-small", "8")
+    first, second = shard.read_text().splitlines()
+    stale = json.loads(first)
+    stale["settings"]["record_version"] = RECORD_VERSION - 1
+    shard.write_text("\n".join([json.dumps({**json.loads(first), "fit_seconds": None}),
+                                second, "not json", json.dumps(stale)]) + "\n")
+    baseline = baseline_log_path(config["store_dir"], "sp-small")
+    with baseline.open("a") as fh:
+        fh.write('{"settings": {"rec')  # a torn last line; the valid line before it counts
+    with monkeypatch.context() as patch:
+        patch.setattr(sweeps, "run_fit", _no_fit)
+        code, report, commands = _verify(capsys, "--config", str(path))
+    assert code == 1
+    assert f"{shard}:1: fit_seconds is None, not a finite number" in report
+    delete = " (names no fit of this preset: delete the line)"
+    assert any(line.startswith(f"{shard}:3: not valid JSON") and line.endswith(delete)
+               for line in report)
+    assert f"{baseline}:2: incomplete last line (a write cut short){delete}" in report
+    assert (f"note: {shard}: 1 line(s) of another record version (history, never reused)"
+            in report)
+    assert report[-2].endswith("4 valid, 0 missing, 3 invalid "
+                               f"(committed logs under {tmp_path / 'store'})")
+    assert len(commands) == 1 and "--sweep sp-small --value 8 --csv" in commands[0]
+    _run(commands)  # appends a valid line of the fit: the invalid line 1 is superseded
+    code, report, commands = _verify(capsys, "--config", str(path))
+    assert code == 1 and commands == [] and len([r for r in report if r.endswith(delete)]) == 2
+    assert report[-1].endswith(f"5 valid, 0 missing, 2 invalid (committed logs under "
+                               f"{tmp_path / 'store'})")
+    lines = shard.read_text().splitlines()
+    shard.write_text("\n".join(lines[:2] + lines[3:]) + "\n")
+    baseline.write_text(baseline.read_text().splitlines(keepends=True)[0])
+    assert _verify(capsys, "--config", str(path))[0] == 0
+
+
+def test_verify_runs_dir_option_and_bad_config(tmp_path, capsys):
+    path = _preset(tmp_path)
+    other = tmp_path / "elsewhere"
+    code, report, commands = _verify(capsys, "--config", str(path), "--runs-dir", str(other))
+    assert code == 0 and report[-2].endswith(f"(per-fit records under {other})")
+    assert all(f"--runs-dir {other} " in c for c in commands)
+    assert cli.main(["verify", "--config", str(tmp_path / "missing.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "does not exist" in err and len(err.strip().splitlines()) == 1
