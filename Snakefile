@@ -19,6 +19,8 @@ PRESETS = ("smoke", "default", "paper")
 _unknown = sorted(set(config) - {"preset"})
 if _unknown:
     raise WorkflowError(f"unknown --config key(s) {', '.join(_unknown)}; only preset=NAME is accepted")
+if "preset" in config and config["preset"] in (None, ""):
+    raise WorkflowError(f"--config preset= needs a value; choose from {', '.join(PRESETS)}")
 PRESET = str(config.get("preset", "default"))
 if PRESET not in PRESETS:
     raise WorkflowError(f"unknown preset {PRESET!r}; choose from {', '.join(PRESETS)}")

@@ -105,3 +105,28 @@ def test_fit_bad_checkpoint_is_a_one_line_error(tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1 and str(ckpt) in result.stderr
     result = run([*BASE, "--method", "elm", "--checkpoint", str(ckpt)])
     assert result.returncode == 2 and "--checkpoint" in result.stderr
+
+
+def test_hnn_settings_hold_only_what_applies(capsys):
+    assert main([*HNN, "--weight-decay", "0"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    s = record["settings"]
+    assert s["rcond"] == 0.0 and s["elm_bias"] == [] and s["solver"] == ""
+    assert s["weight_decay"] == 0.0 and s["steps"] == 120
+
+
+def test_hnn_text_output_has_the_final_loss(capsys):
+    assert main([a for a in HNN if a != "--json"]) == 0
+    assert "final loss" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--param", "preset=foo", "--method", "elm"], "--param preset: unknown Lotka-Volterra"),
+    (["--method", "hnn", "--weight-decay", "-1"], "--weight-decay"),
+])
+def test_more_one_line_errors(args, needle):
+    base = ["fit", "--system", "lotka_volterra", "--q-lims", "-2,2", "--p-lims", "-2,2",
+            "--width", "10", "--train-size", "50", "--test-size", "20"]
+    result = run([*base, *args])
+    assert result.returncode == 2 and needle in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -67,3 +67,16 @@ def test_missing_and_malformed_files(tmp_path):
     (tmp_path / "broken.yaml").write_text("preset: [unclosed\n")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load(tmp_path / "broken.yaml")
+
+
+def test_every_schema_error_is_reported_in_one_line(tmp_path):
+    config = yaml.safe_load((CONFIG / "smoke.yaml").read_text())
+    config["threads"] = "many"
+    config["sweeps"]["sp-small"]["repeats"] = 0
+    shutil.copy(CONFIG / "schema.yaml", tmp_path)
+    (tmp_path / "bad.yaml").write_text(yaml.safe_dump(config))
+    with pytest.raises(ConfigError) as err:
+        load(tmp_path / "bad.yaml")
+    message = str(err.value)
+    assert "\n" not in message and "(2 errors)" in message
+    assert "at threads:" in message and "at sweeps/sp-small/repeats:" in message

@@ -49,7 +49,8 @@ def _fit_args(settings: dict) -> list[str]:
     args += ["--q-lims", *pairs(settings["q_lims"]), "--p-lims", *pairs(settings["p_lims"])]
     if settings["method"] == "hnn":
         args += ["--steps", str(settings["steps"]), "--lr", repr(settings["lr"]),
-                 "--batch-size", str(settings["batch_size"])]
+                 "--batch-size", str(settings["batch_size"]),
+                 "--weight-decay", repr(settings["weight_decay"])]
     else:
         args += ["--rcond", repr(settings["rcond"]), "--solver", settings["solver"],
                  "--elm-bias", f"{settings['elm_bias'][0]!r},{settings['elm_bias'][1]!r}"]
@@ -74,6 +75,7 @@ def test_committed_fit_is_recomputed_exactly_by_shnn_fit(kind):
             record["settings"])], cwd=ROOT, capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
         ours = json.loads(result.stdout)
+        assert {**ours["settings"], "domain": ""} == {**record["settings"], "domain": ""}
         for key in ("test_rel_l2_H", "train_rel_l2_H", "test_rel_l2_xdot"):
             assert ours[key] == record[key], (key, record["settings"])
 

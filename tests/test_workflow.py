@@ -21,7 +21,8 @@ def test_dry_run(preset):
 
 
 @pytest.mark.parametrize("config, needle", [("preset=bogus", "unknown preset 'bogus'"),
-                                            ("presett=smoke", "presett")])
+                                            ("presett=smoke", "presett"),
+                                            ("preset=", "preset= needs a value")])
 def test_bad_preset_is_rejected(config, needle):
     result = subprocess.run([*SNAKEMAKE, "-n", "--cores", "1", "--config", config], cwd=ROOT,
                             capture_output=True, text=True)

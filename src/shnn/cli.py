@@ -70,6 +70,9 @@ def parse_params(items: Sequence[str], system: str) -> dict[str, Any]:
         if not sep:
             raise ValueError(f"--param: expected KEY=VALUE, got {item!r}")
         if key == "preset" and system == "lotka_volterra":
+            if value not in systems.LOTKA_VOLTERRA_PRESETS:
+                raise ValueError(f"--param preset: unknown Lotka-Volterra preset {value!r}; "
+                                 f"choose from {', '.join(systems.LOTKA_VOLTERRA_PRESETS)}")
             params[key] = value
             continue
         if key not in allowed:
@@ -99,6 +102,16 @@ def _float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text!r}")
+    return value
+
+
+def _nonnegative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text!r}")
     return value
 
 
@@ -142,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--lr", type=_float, default=5e-4, help="hnn: learning rate (default 5e-4)")
     fit.add_argument("--batch-size", type=_int_at_least(1), default=2048,
                      help="hnn: batch size (default 2048)")
+    fit.add_argument("--weight-decay", type=_nonnegative_float, default=1e-13,
+                     help="hnn: Adam's L2 weight decay (default 1e-13, the paper's)")
     fit.add_argument("--checkpoint", metavar="PATH",
                      help="hnn: checkpoint file; training resumes from it when it exists and "
                      "writes it every --checkpoint-every steps (delete it to start afresh)")
@@ -251,8 +266,10 @@ def _fit_spec(args: argparse.Namespace) -> FitSpec:
                    q_lims=[list(v) for v in q_lims], p_lims=[list(v) for v in p_lims],
                    train_size=args.train_size, test_size=args.test_size, width=args.width,
                    method=args.method, data_seed=args.data_seed, model_seed=args.model_seed,
-                   rcond=args.rcond, elm_bias=list(bias), steps=args.steps if hnn else 0,
-                   lr=args.lr if hnn else 0.0, batch_size=args.batch_size if hnn else 0,
+                   rcond=0.0 if hnn else args.rcond, elm_bias=[] if hnn else list(bias),
+                   steps=args.steps if hnn else 0, lr=args.lr if hnn else 0.0,
+                   batch_size=args.batch_size if hnn else 0,
+                   weight_decay=args.weight_decay if hnn else 0.0,
                    solver="" if hnn else args.solver)
 
 
@@ -267,6 +284,8 @@ def _print_record(record: dict[str, Any]) -> None:
     print(f"rel L2 H    train {record['train_rel_l2_H']:.3e}  test {record['test_rel_l2_H']:.3e}")
     print(f"rel L2 x'   train {record['train_rel_l2_xdot']:.3e}  "
           f"test {record['test_rel_l2_xdot']:.3e}")
+    if "final_loss" in record:
+        print(f"final loss  {record['final_loss']:.3e} (mean of the last 1000 steps' losses)")
 
 
 def _systems_listing() -> str:

@@ -14,13 +14,15 @@ class ConfigError(ValueError):
 
 
 def validate(config: Any, schema: dict[str, Any], source: str) -> None:
-    """Raise :class:`ConfigError` naming the offending key if ``config`` violates ``schema``."""
+    """Raise :class:`ConfigError` naming every offending key (one line) if ``config``
+    violates ``schema``."""
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(config), key=lambda e: list(e.path))
+    errors = sorted(validator.iter_errors(config), key=lambda e: [str(p) for p in e.path])
     if errors:
-        err = errors[0]
-        where = "/".join(str(p) for p in err.path) or "(top level)"
-        raise ConfigError(f"{source}: invalid config at {where}: {err.message}")
+        problems = ["at " + ("/".join(str(p) for p in err.path) or "(top level)") + ": "
+                    + err.message.replace("\n", " ") for err in errors]
+        more = f" ({len(errors)} errors)" if len(errors) > 1 else ""
+        raise ConfigError(f"{source}: invalid config{more} " + "; ".join(problems))
 
 
 def load(path: str | Path) -> dict[str, Any]:
