@@ -150,7 +150,7 @@ def notebook_inputs(name, *data):
 # others are "not run yet" with the fraction done); the other presets' covers all.
 REPORTED = [name for name in ARTIFACTS if name not in ("reproduction_report",
                                                       "perf01_solver_scaling")
-            and (not STORE or name in shnn.timebox.complete_artifacts(CFG))]
+            and (not STORE or name in shnn.timebox.renderable_artifacts(CFG))]
 
 
 include: "rules/compute.smk"

@@ -297,8 +297,9 @@ def unit_command(config_path: str, config: dict[str, Any], unit: Unit, deadline:
 
 def snakemake_command(config_path: str, cores: int, targets: Sequence[str]) -> list[str]:
     preset = Path(config_path).stem
-    return [sys.executable, "-m", "snakemake", "--cores", str(cores), "--keep-going",
-            "--config", f"preset={preset}", *targets]
+    # Targets before --config: Snakemake would read them as more config entries.
+    return [sys.executable, "-m", "snakemake", "--cores", str(cores), "--keep-going", *targets,
+            "--config", f"preset={preset}"]
 
 
 def artifact_targets(config: dict[str, Any], artifacts: Sequence[str]) -> list[str]:
@@ -381,11 +382,17 @@ def run(config_path: str, minutes: float, cores: int, render: bool = True) -> in
     return status
 
 
+def renderable_artifacts(config: dict[str, Any]) -> list[str]:
+    """Artifacts to render now: inputs complete in the store, and the notebook-computed ones
+    (fig08, fig09) only once their own unit has run (they are work of the time box)."""
+    return [a for a in complete_artifacts(config)
+            if a not in NOTEBOOK_SECONDS or artifact_rendered(config, a)]
+
+
 def render_complete(config_path: str, config: dict[str, Any], cores: int,
                     env: dict[str, str]) -> int:
-    """Render every artifact whose inputs are complete, and the reproduction report."""
-    artifacts = [a for a in complete_artifacts(config)
-                 if a not in NOTEBOOK_SECONDS or artifact_rendered(config, a)]
+    """Render every :func:`renderable_artifacts` artifact, and the reproduction report."""
+    artifacts = renderable_artifacts(config)
     targets = artifact_targets(config, [*artifacts, "reproduction_report"])
     print(f"rendering {', '.join(artifacts) or 'no artifact'} and the report", flush=True)
     return subprocess.run(snakemake_command(config_path, cores, targets), env=env).returncode
