@@ -130,3 +130,9 @@ def test_more_one_line_errors(args, needle):
     result = run([*base, *args])
     assert result.returncode == 2 and needle in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_python_dash_m_shnn_is_the_shnn_command():
+    result = subprocess.run([sys.executable, "-m", "shnn", "systems"], capture_output=True,
+                            text=True)
+    assert result.returncode == 0 and "single_pendulum" in result.stdout
