@@ -13,6 +13,7 @@ import shnn.config
 import shnn.resources
 import shnn.store
 import shnn.sweeps
+import shnn.systems
 import shnn.timebox
 
 PRESETS = ("smoke", "default", "paper")
@@ -56,6 +57,11 @@ ARTIFACTS = {
     "reproduction_report": ("csv", "md"),
     "perf01_solver_scaling": ("pdf", "png", "csv"),
 }
+# Worked examples (not paper artifacts): notebook -> the sweep it shows. An example renders
+# only in the presets that define its sweep (smoke, default; the paper preset has none).
+EXAMPLES = {"ex01_own_system": "ex-duffing"}
+ARTIFACTS.update({name: ("pdf", "png", "csv") for name, sweep in EXAMPLES.items()
+                  if sweep in CFG["sweeps"]})
 # Declared resources of the compute jobs, from the committed benchmark measurements.
 COSTS = shnn.resources.CostModel.from_files("bench/results/paper_estimate.json",
                                             "bench/results/adam_speed.json")
@@ -125,8 +131,9 @@ def artifact_outputs(name):
     """The outputs of an artifact's rule; its PNG (figures) or CSV (tables) goes into the
     `snakemake --report` HTML with the caption report/<name>.rst."""
     shown = "png" if "png" in ARTIFACTS[name] else "csv"
-    category = {"fig": "Figures", "tab": "Tables", "per": "Performance"}.get(name[:3],
-                                                                           "Reproduction")
+    category = ("Examples" if name in EXAMPLES else
+                {"fig": "Figures", "tab": "Tables", "per": "Performance"}.get(name[:3],
+                                                                             "Reproduction"))
     caption = f"{workflow.basedir}/report/{name}.rst"  # absolute: rules/ call this too
     return [report(path, caption=caption, category=category)
             if path.endswith(shown) else path for path in artifact_files(name)]
@@ -149,7 +156,7 @@ def notebook_inputs(name, *data):
 # The paper preset's report covers the artifacts whose inputs are complete in the store (the
 # others are "not run yet" with the fraction done); the other presets' covers all.
 REPORTED = [name for name in ARTIFACTS if name not in ("reproduction_report",
-                                                      "perf01_solver_scaling")
+                                                      "perf01_solver_scaling", *EXAMPLES)
             and (not STORE or name in shnn.timebox.renderable_artifacts(CFG))]
 
 

@@ -225,3 +225,24 @@ rule reproduction_report:
         f"{RES}/benchmarks/reproduction_report.tsv"
     shell:
         papermill("reproduction_report", figures_dir=FIG, sweeps_dir=f"{RES}/sweeps")
+
+
+if "ex01_own_system" in ARTIFACTS:  # only presets with the example's sweep (not paper)
+
+    rule ex01_own_system:
+        """Example (not in the paper): your own system, a Duffing double well defined in
+        examples/duffing.py, swept through the same DAG (README "Your own system")."""
+        input:
+            notebook_inputs("ex01_own_system", sweep_csv(EXAMPLES["ex01_own_system"]),
+                            *shnn.systems.source_files(
+                                CFG["sweeps"][EXAMPLES["ex01_own_system"]]["system"])),
+        output:
+            artifact_outputs("ex01_own_system"),
+            f"{FIG}/notebooks/ex01_own_system.ipynb",
+        log:
+            f"{RES}/logs/ex01_own_system.log",
+        benchmark:
+            f"{RES}/benchmarks/ex01_own_system.tsv"
+        shell:
+            papermill("ex01_own_system", sweeps_dir=f"{RES}/sweeps",
+                      sweep_id=EXAMPLES["ex01_own_system"])

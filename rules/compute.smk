@@ -8,10 +8,12 @@ rule sweep_shard:
 
     Per-fit records go to RUNS (written atomically, reused on a re-run), the shard's rows to
     its CSV; memory and run time are declared from the measured cost model (shnn.resources).
+    A system of your own (FILE.py:NAME) adds its file as an input.
     """
     input:
         CONFIG_FILE,
         SRC,
+        lambda w: shnn.systems.source_files(CFG["sweeps"][w.sweep]["system"]),
     output:
         f"{RES}/sweeps/{{sweep}}/value~{{value}}.csv",
     params:

@@ -277,7 +277,7 @@ def _with_nan(a, i=3, k=1):
     ("one_d", r"x must have shape \(n, 2\*dof\), got \(20,\)"),
     ("xdot_dim", r"xdot must have shape \(n, 2\), got \(20, 4\)"),
     ("rows", r"xdot has 19 rows but x has 20"),
-    ("x0_dim", r"x0 must have shape \(n, 2\), got \(1, 4\)"),
+    ("x0_dim", r"x0 must be one state of shape \(1, 2\) or \(2,\), got shape \(1, 4\)"),
     ("h0_nan", r"H0 must be a finite number, got nan"),
     ("swim_no_h", r"'swim' needs H"),
     ("swim_bad_h", r"H must have shape \(20,\), got \(19,\)"),

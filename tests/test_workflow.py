@@ -63,7 +63,8 @@ ARTIFACTS = {"fig01_aswim_schematic": "pdf png csv",
              "fig07b_henon_heiles_loss": "pdf png csv",
              "fig08_energy_conservation": "pdf png csv", "fig09_error_correction": "pdf png csv",
              "tab01_accuracy": "csv md tex", "tab02_chaotic": "csv md tex",
-             "perf01_solver_scaling": "pdf png csv", "reproduction_report": "csv md"}
+             "perf01_solver_scaling": "pdf png csv", "reproduction_report": "csv md",
+             "ex01_own_system": "pdf png csv"}
 
 
 @pytest.mark.workflow

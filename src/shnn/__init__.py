@@ -4,6 +4,8 @@ Reproduction of Rahma, Datar, Dietrich, *Training Hamiltonian neural networks wi
 backpropagation* (arXiv 2411.17511).
 """
 
+import importlib
+
 from shnn import systems
 from shnn.data import Dataset, Domain, make_dataset
 from shnn.metrics import relative_l2
@@ -11,8 +13,14 @@ from shnn.models import SampledHNN, SampledMLP
 from shnn.sampling import Method
 
 __all__ = ["AdamHNN", "Dataset", "Domain", "Method", "SampledHNN", "SampledMLP",
-           "make_dataset", "relative_l2", "systems"]
+           "integrators", "make_dataset", "relative_l2", "systems"]
 __version__ = "0.1.0"
+
+#: Submodules reachable as attributes after a plain ``import shnn`` (``shnn.integrators...``),
+#: imported on first use, so that ``import shnn`` stays light and free of import cycles.
+_SUBMODULES = ("adam", "aggregate", "config", "correction", "data", "energy", "integrators",
+               "lstsq", "metrics", "models", "records", "sampling", "sweeps", "systems",
+               "validation")
 
 
 def __getattr__(name: str):
@@ -21,4 +29,10 @@ def __getattr__(name: str):
         from shnn.adam import AdamHNN
 
         return AdamHNN
-    raise AttributeError(name)
+    if name in _SUBMODULES:
+        return importlib.import_module(f"shnn.{name}")
+    raise AttributeError(f"module 'shnn' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__) | set(_SUBMODULES))

@@ -77,7 +77,7 @@ def parse_params(items: Sequence[str], system: str) -> dict[str, Any]:
             continue
         if key not in allowed:
             raise ValueError(f"--param: unknown parameter {key!r} for system {system!r}; "
-                             f"choose from {', '.join(allowed)}")
+                             f"choose from {', '.join(allowed) or '(it has none)'}")
         params[key] = parse_number(value, f"--param {key}")
     return params
 
@@ -125,7 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Fit one model on freshly generated data (METHOD §4) "
                          "and print one record: settings, fit seconds, train and test "
                          "relative L2 errors of H and of the vector field.")
-    fit.add_argument("--system", required=True, help=f"one of: {', '.join(systems.names())}")
+    fit.add_argument("--system", required=True,
+                     help=f"one of: {', '.join(systems.names())}; or your own: FILE.py:NAME "
+                     "(or MODULE:NAME), a variable made with shnn.systems.from_function")
     fit.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                      help="system parameter, repeatable (Lotka-Volterra: preset=zero-centered"
                      " or five-centered); values may use pi, e.g. f=10")
@@ -246,9 +248,14 @@ def _budget_stop(deadline: float | None):
 
 
 def _fit_spec(args: argparse.Namespace) -> FitSpec:
-    if args.system not in systems.names():
+    if args.system not in systems.names() and not systems.is_reference(args.system):
         raise ValueError(f"--system: unknown system {args.system!r}; "
-                         f"choose from {', '.join(systems.names())}")
+                         f"choose from {', '.join(systems.names())}, or name your own as "
+                         "FILE.py:NAME")
+    try:
+        systems.parameters(args.system)  # loads a system of your own: its errors name --system
+    except ValueError as exc:
+        raise ValueError(f"--system: {exc}") from None
     params = parse_params(args.param, args.system)
     system = systems.get(args.system, **params)
     q_lims = [parse_pair(t, "--q-lims") for t in args.q_lims]
@@ -262,7 +269,7 @@ def _fit_spec(args: argparse.Namespace) -> FitSpec:
         raise ValueError(f"--train-size: must be >= 3 for method {args.method!r}, "
                          f"got {args.train_size}")
     hnn = args.method == "hnn"
-    return FitSpec(system=args.system, params=system.params, domain="cli",
+    return FitSpec(system=system.name, params=system.params, domain="cli",
                    q_lims=[list(v) for v in q_lims], p_lims=[list(v) for v in p_lims],
                    train_size=args.train_size, test_size=args.test_size, width=args.width,
                    method=args.method, data_seed=args.data_seed, model_seed=args.model_seed,
@@ -296,6 +303,8 @@ def _systems_listing() -> str:
         lines.append(f"{name:<20} dof={dof}  {params}")
     presets = ", ".join(systems.LOTKA_VOLTERRA_PRESETS)
     lines.append(f"{'':<20} lotka_volterra also takes preset=({presets})")
+    lines.append(f"{'FILE.py:NAME':<20} your own system: a variable of FILE.py made with "
+                 "shnn.systems.from_function (e.g. examples/duffing.py:duffing)")
     return "\n".join(lines)
 
 

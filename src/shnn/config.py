@@ -67,6 +67,10 @@ def _check_system_domain(where: str, section: dict[str, Any], source: str) -> No
     from shnn.data import Domain
 
     try:
+        if systems.is_reference(section["system"]):
+            # fig08/fig09 store their results by the system's name alone: built-in only.
+            raise ValueError(f"system {section['system']!r}: a system of your own goes in a "
+                             "sweep; this section takes a built-in system")
         system = systems.get(section["system"], **section.get("params", {}))
         Domain.of(section["q_lims"], section["p_lims"]).check_system(system)
     except ValueError as exc:

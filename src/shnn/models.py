@@ -98,17 +98,25 @@ class SampledHNN(_SampledBase):
             H: np.ndarray | None = None) -> SampledHNN:
         """Fit to time derivatives ``xdot: (N, 2*dof)`` at ``x: (N, 2*dof)``.
 
-        ``x0: (1, 2*dof)`` (or ``(2*dof,)``) and ``H0`` fix the integration constant;
-        ``H: (N,)`` is the true H at ``x``, used only by the supervised ``"swim"`` oracle.
-        Sets ``fit_seconds_`` (sampling and solves, METHOD §9.3). Returns ``self``.
+        ``x0: (1, 2*dof)`` (or ``(2*dof,)``) and ``H0``, the true H at ``x0`` (a number, or an
+        array of size 1 as ``system.hamiltonian(x0)`` returns), fix the integration constant.
+        ``H``: the true H **values** at the training points ``x``, an array ``(N,)`` (or
+        ``(N, 1)``), e.g. ``system.hamiltonian(x)`` or ``data.H_train``; not a function. Only
+        the supervised ``"swim"`` oracle uses it (it needs it); the other methods check it
+        when given and ignore it. Sets ``fit_seconds_`` (sampling and solves, METHOD §9.3).
+        Returns ``self``.
         """
         x, xdot, x0, h0 = check_training_data(x, xdot, x0, H0)
         if self.method in (Method.USWIM, Method.SWIM, Method.ASWIM) and x.shape[0] < 3:
             raise ValueError(f"train size must be >= 3 for method {self.method.value!r}, "
                              f"got {x.shape[0]}")
-        if self.method is Method.SWIM:
-            if H is None:
-                raise ValueError("method 'swim' needs H, the true Hamiltonian at x")
+        if self.method is Method.SWIM and H is None:
+            raise ValueError("method 'swim' needs H, the true Hamiltonian at x")
+        if H is not None:
+            if callable(H):
+                raise ValueError(f"H must be the true H values at x, an array of shape "
+                                 f"({x.shape[0]},), not a function ({type(H).__name__}); pass "
+                                 "e.g. system.hamiltonian(x)")
             H = check_values(H, x.shape[0], "H")
         start = time.perf_counter()
         if self.method is Method.ELM:

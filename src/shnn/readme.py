@@ -41,6 +41,8 @@ ARTIFACTS: dict[str, tuple[str, tuple[str, ...]]] = {
                                  "errors (Table 2's runs)", ()),
     "perf01_solver_scaling": ("Performance (not in the paper): solver time and memory vs width",
                               ("perf_scaling",)),
+    "ex01_own_system": ("Example (not in the paper): your own system (Duffing double well, "
+                        "`examples/duffing.py`) through the DAG", ("sweep_ex-duffing",)),
     "reproduction_report": ("Reproduction report: every paper number vs ours, with verdicts",
                             ()),
 }
@@ -50,6 +52,8 @@ REPORT_KEYS = {"fig02_single_pendulum": "fig02", "fig03_pendulum_frequency": "fi
                "fig07_henon_heiles": "fig07", "fig08_energy_conservation": "fig08",
                "fig09_error_correction": "fig09", "tab01_accuracy": "tab01",
                "tab02_chaotic": "tab02"}
+#: Worked examples: rendered by the presets that define their sweep, never by the paper's.
+EXAMPLES = ("ex01_own_system",)
 OUTPUTS = {"tab01_accuracy": "csv,md,tex", "tab02_chaotic": "csv,md,tex",
            "reproduction_report": "csv,md"}
 #: Where the paper preset renders (``figures_dir`` of ``config/paper.yaml``).
@@ -135,7 +139,8 @@ def artifact_table(results: Path, report_csv: Path = Path("figures/reproduction_
         extra = f" (+ {', '.join(f'`{j}`' for j in jobs)})" if jobs else ""
         lines.append(f"| {label} | `notebooks/{name}.py` | `{name}`{extra} | "
                      f"`{name}.{{{OUTPUTS.get(name, 'pdf,png,csv')}}}` | " + " | ".join(times)
-                     + f" | {agrees.get(name, 'no paper numbers')} | {paper_link(name)} |")
+                     + f" | {agrees.get(name, 'no paper numbers')} | "
+                     + ("not in this preset" if name in EXAMPLES else paper_link(name)) + " |")
     totals = [_fmt(sum(b.values())) if b else "not run" for b in bench.values()]
     so_far = sum(sec for sec, _ in measured.values())
     if so_far and not all(complete for _, complete in measured.values()):

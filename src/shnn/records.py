@@ -82,12 +82,14 @@ def record_path(runs_dir: str | Path, spec: FitSpec) -> Path:
     """``runs_dir/system~S[/param~v...]/domain~D/train~N/test~Nt/width~M/method~m/seeds~d-m.json``.
 
     Only parameters that differ from the system's defaults appear in the path; the record
-    itself stores all of them.
+    itself stores all of them. A built-in system's name ``S`` appears as it is; a system of
+    your own (``examples/duffing.py:duffing@<source hash>``) as
+    :func:`shnn.systems.path_label` of its name (``examples_duffing.py_duffing@<hash>``).
     """
-    from shnn.systems import parameters
+    from shnn.systems import parameters, path_label
 
     defaults = parameters(spec.system)
-    parts: list[tuple[str, Any]] = [("system", spec.system)]
+    parts: list[tuple[str, Any]] = [("system", path_label(spec.system))]
     parts += [(k, v) for k, v in sorted(spec.params.items()) if defaults.get(k) != v]
     parts += [("domain", spec.domain), ("train", spec.train_size), ("test", spec.test_size),
               ("width", spec.width), ("method", spec.method)]

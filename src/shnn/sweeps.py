@@ -175,8 +175,10 @@ def sweep_store(sweep_id: str, value: Any, runs_dir: str | Path,
 def base_spec(sweep: dict[str, Any], domain: str) -> FitSpec:
     """The fit spec of a sweep before the varied value, repeat and method are filled in."""
     dom = Domain.of(sweep["q_lims"], sweep["p_lims"])
-    params = systems.get(sweep["system"], **sweep.get("params", {})).params
-    return FitSpec(system=sweep["system"], params=params, domain=domain,
+    # A built-in system's name is the sweep's; a system of your own is named by its reference
+    # plus the hash of its source (shnn.systems.load), so an edited file gets new records.
+    system = systems.get(sweep["system"], **sweep.get("params", {}))
+    return FitSpec(system=system.name, params=system.params, domain=domain,
                    q_lims=[list(v) for v in dom.q_lims], p_lims=[list(v) for v in dom.p_lims],
                    train_size=sweep.get("train_size", 0), test_size=sweep["test_size"],
                    width=sweep.get("width", 0), method="", data_seed=sweep["data_seed"],

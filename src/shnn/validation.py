@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 
 import numpy as np
@@ -22,7 +23,11 @@ def check_states(x: object, dim: int, name: str = "x") -> np.ndarray:
 
 def check_values(y: object, n: int, name: str) -> np.ndarray:
     """Return ``y`` as a finite float64 vector of length ``n`` (accepts ``(n,)`` or ``(n, 1)``)."""
-    arr = np.asarray(y, dtype=np.float64)
+    try:
+        arr = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an array of {n} numbers, shape ({n},), got "
+                         f"{type(y).__name__} {y!r:.60}") from None
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.shape != (n,):
@@ -80,5 +85,44 @@ def check_training_data(x: object, xdot: object, x0: object, h0: object
     xdot_arr = check_states(xdot, dim, "xdot")
     if xdot_arr.shape[0] != x_arr.shape[0]:
         raise ValueError(f"xdot has {xdot_arr.shape[0]} rows but x has {x_arr.shape[0]}")
-    x0_arr = check_states(np.reshape(x0, (1, -1)), dim, "x0")
-    return x_arr, xdot_arr, x0_arr, check_finite_float(h0, "H0")
+    return x_arr, xdot_arr, check_anchor_state(x0, dim), check_anchor_value(h0)
+
+
+def _shape_of(value: object) -> str:
+    try:
+        return str(np.shape(value))
+    except ValueError:  # ragged nested sequences
+        return f"a ragged {type(value).__name__}"
+
+
+def check_anchor_state(x0: object, dim: int) -> np.ndarray:
+    """``x0``, one state of shape ``(1, dim)`` or ``(dim,)``, as ``(1, dim)`` float64; errors
+    name the shape that was passed."""
+    try:
+        arr = np.asarray(x0, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"x0 must be one state of shape (1, {dim}) or ({dim},), got "
+                         f"{_shape_of(x0)} of {type(x0).__name__}") from None
+    if arr.shape not in ((1, dim), (dim,)):
+        raise ValueError(f"x0 must be one state of shape (1, {dim}) or ({dim},), got shape "
+                         f"{arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("x0 contains NaN or inf")
+    return arr.reshape(1, dim)
+
+
+def check_anchor_value(h0: object) -> float:
+    """``H0 = H(x0)`` as a finite float: a Python or numpy number, or an array of size 1 (what
+    ``system.hamiltonian(x0)`` returns). Anything else is a one-line error."""
+    if isinstance(h0, (bool, np.bool_)):
+        raise ValueError(f"H0 must be a number (H at x0), got {h0!r}")
+    if isinstance(h0, numbers.Real):  # int, float, numpy scalars
+        return check_finite_float(h0, "H0")
+    if isinstance(h0, np.ndarray):
+        if h0.size != 1 or not (np.issubdtype(h0.dtype, np.integer)
+                                or np.issubdtype(h0.dtype, np.floating)):
+            raise ValueError(f"H0 must be a number or an array of size 1 (H at x0), got an "
+                             f"array of shape {h0.shape} and dtype {h0.dtype}")
+        return check_finite_float(h0.reshape(-1)[0], "H0")
+    raise ValueError(f"H0 must be a number or an array of size 1 (H at x0), got "
+                     f"{type(h0).__name__} {h0!r:.60}")
