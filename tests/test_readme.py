@@ -69,3 +69,13 @@ def test_paper_column_from_the_store(tmp_path, monkeypatch):
         tmp_path / "results", tmp_path / "none.csv", Path("config/paper.yaml")).splitlines()
         if "`fig02_single_pendulum`" in line)
     assert "running (5.0 min so far)" in fig02
+
+
+def test_keep_columns_keeps_measurements_and_rows_this_machine_lacks():
+    old = ("| job | smoke | default | paper |\n|---|---|---|---|\n"
+           "| `a` | 5 s | 7 s | not run |\n| `b` | 6 s | 8 s | not run |\n")
+    new = ("| job | smoke | default | paper |\n|---|---|---|---|\n"
+           "| `a` | not run | not run | 3 s |\n| `c` | 1 s | not run | not run |\n")
+    merged = readme.keep_columns(old, new, [1, 2], sort=True).splitlines()
+    assert merged[2:] == ["| `a` | 5 s | 7 s | 3 s |", "| `b` | 6 s | 8 s | not run |",
+                          "| `c` | 1 s | not run | not run |"]

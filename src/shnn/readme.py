@@ -225,25 +225,29 @@ def _block(text: str, tag: str) -> str:
     return text.split(start, 1)[1].split(end, 1)[0] if start in text and end in text else ""
 
 
-def keep_columns(old: str, new: str, columns: list[int]) -> str:
-    """``new`` (a Markdown table) with the cells of ``columns`` taken from ``old`` in the rows
-    whose first cells match: a preset whose benchmark files are not on this machine (they
-    are not committed) keeps the runtimes that were measured where they were."""
+def keep_columns(old: str, new: str, columns: list[int], sort: bool = False) -> str:
+    """``new`` (a Markdown table) merged with ``old``: where a cell of ``columns`` says
+    "not run" but the row of ``old`` with the same first cell has a measurement, the old cell
+    stays, and rows only ``old`` has stay too (``sort``: data rows by their first cell).
+    Benchmark files are not committed, so a machine that has not built a preset keeps the
+    runtimes measured where it was built."""
     def cells(line: str) -> list[str]:
         return line.strip().strip("|").split("|")
 
-    rows = {cells(line)[0]: cells(line) for line in old.splitlines()
-            if line.startswith("|")}
-    out = []
-    for line in new.splitlines():
-        mine, theirs = cells(line), rows.get(cells(line)[0])
-        if line.startswith("|") and theirs and not set(line) <= set("|-"):
-            for col in columns:
-                if col < len(theirs) and col < len(mine):
-                    mine[col] = theirs[col]
-            line = "|" + "|".join(mine) + "|"
-        out.append(line)
-    return "\n".join(out)
+    old_rows = [cells(line) for line in old.strip().splitlines()[2:]]
+    theirs_by_key = {row[0]: row for row in old_rows}
+    header, *rows = new.strip().splitlines()[:2], *new.strip().splitlines()[2:]
+    body: dict[str, str] = {}
+    for line in rows:
+        mine, theirs = cells(line), theirs_by_key.get(cells(line)[0])
+        for col in columns:
+            if theirs and col < min(len(theirs), len(mine)) and mine[col].strip() == "not run":
+                mine[col] = theirs[col]
+        body[mine[0]] = "|" + "|".join(mine) + "|"
+    for row in old_rows:
+        body.setdefault(row[0], "|" + "|".join(row) + "|")
+    keys = sorted(body) if sort else list(body)
+    return "\n".join([*header, *(body[k] for k in keys)])
 
 
 def _replace_block(text: str, tag: str, body: str) -> str:
@@ -259,16 +263,15 @@ def update(readme: Path, results: Path,
     """Rewrite the generated blocks of ``readme`` in place."""
     paper = Path("config/paper.yaml")
     text = readme.read_text()
-    absent = [i for i, p in enumerate(PRESETS)
-              if p != "paper" and not (results / p / "benchmarks").is_dir()]
+    kept = [i for i, p in enumerate(PRESETS) if p != "paper"]
     text = _replace_block(text, "artifacts", keep_columns(
         _block(text, "artifacts"),
         artifact_table(results, report_csv, paper if paper.exists() else None),
-        [4 + i for i in absent]))
+        [4 + i for i in kept]))
     text = _replace_block(text, "runtimes", keep_columns(
         _block(text, "runtimes"),
         runtime_table(results, paper_measured(paper) if paper.exists() else None),
-        [1 + i for i in absent]))
+        [1 + i for i in kept], sort=True))
     if "<!-- estimate:start -->" in text:
         text = _replace_block(text, "estimate",
                               estimate_table(Path("bench/results/paper_estimate.json")))
