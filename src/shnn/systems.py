@@ -627,14 +627,7 @@ def get(name: str, **params: Any) -> System:
         if key not in allowed:
             raise ValueError(f"unknown parameter {key!r} for system {name!r}; "
                              f"choose from {', '.join(allowed)}")
-        numeric = isinstance(value, (int, float, np.integer, np.floating))
-        try:
-            finite = numeric and not isinstance(value, bool) and math.isfinite(float(value))
-        except OverflowError:
-            finite = False
-        if not finite:
-            raise ValueError(f"parameter {key}={value!r} of system {name!r} "
-                             "must be a finite number")
+        _check_param(key, value, name)
     return cls(**{k: float(v) for k, v in params.items()})
 
 
