@@ -1,6 +1,5 @@
 """The time-boxed runner of the paper preset: priority order, budget, stop and resume."""
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -57,7 +56,7 @@ def test_preset_without_store_is_refused():
     assert result.returncode == 2 and "has no store_dir" in result.stderr
 
 
-def _fixture(tmp_path: Path) -> Path:
+def _fixture(tmp_path: Path, write_preset) -> Path:
     """A tiny preset with a store: one sweep (2 widths, 1 repeat) and one long Adam baseline."""
     config = yaml.safe_load((ROOT / "config" / "smoke.yaml").read_text())
     sweep = {**config["sweeps"]["sp-small"], "vary": {"width": [50, 100]}, "repeats": 1,
@@ -67,20 +66,16 @@ def _fixture(tmp_path: Path) -> Path:
                                     "batch_size": 2048, "weight_decay": 1e-13}},
                   store_dir=str(tmp_path / "store"), results_dir=str(tmp_path / "results"),
                   figures_dir=str(tmp_path / "figures"), runs_dir=str(tmp_path / "runs"))
-    folder = tmp_path / "config"
-    folder.mkdir()
-    shutil.copy(ROOT / "config" / "schema.yaml", folder)
-    path = folder / "tiny.yaml"
-    path.write_text(yaml.safe_dump(config))
-    return path
+    return write_preset(config)
 
 
-def test_budget_stops_cleanly_and_the_next_run_resumes(tmp_path, monkeypatch, capsys):
+def test_budget_stops_cleanly_and_the_next_run_resumes(tmp_path, monkeypatch, capsys,
+                                                       write_preset):
     monkeypatch.chdir(ROOT)
     monkeypatch.setattr(timebox, "PRIORITY", tuple(p for p in timebox.PRIORITY
                                                    if p[0] != "notebook"))
     monkeypatch.setattr(timebox, "CHECKPOINT_EVERY", 500)
-    path = _fixture(tmp_path)
+    path = _fixture(tmp_path, write_preset)
     config = load(path)
     ckpt = checkpoint_path(config["store_dir"], "sp-small")
     costs = timebox.CostModel.from_files(*timebox.COSTS)

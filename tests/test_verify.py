@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import shutil
 from pathlib import Path
 
 import yaml
@@ -17,7 +16,7 @@ from shnn.store import baseline_log_path, shard_log_path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _preset(tmp_path: Path, store: bool = False) -> Path:
+def _preset(tmp_path: Path, write_preset, store: bool = False) -> Path:
     """A tiny preset: one sweep (widths 8 and 12, elm and swim, one repeat), one Adam baseline
     of 20 steps; with ``store``, a store_dir (committed logs) instead of per-fit files."""
     config = yaml.safe_load((ROOT / "config" / "smoke.yaml").read_text())
@@ -30,12 +29,7 @@ def _preset(tmp_path: Path, store: bool = False) -> Path:
                   runs_dir=str(tmp_path / "runs"))
     if store:
         config["store_dir"] = str(tmp_path / "store")
-    folder = tmp_path / "config"
-    folder.mkdir()
-    shutil.copy(ROOT / "config" / "schema.yaml", folder)
-    path = folder / "tiny.yaml"
-    path.write_text(yaml.safe_dump(config))
-    return path
+    return write_preset(config)
 
 
 def _verify(capsys, *args: str) -> tuple[int, list[str], list[str]]:
@@ -57,8 +51,8 @@ def _run(commands: list[str]) -> None:
         assert cli.main(words[1:]) == 0, command
 
 
-def test_verify_per_fit_files(tmp_path, capsys, monkeypatch):
-    path = _preset(tmp_path)
+def test_verify_per_fit_files(tmp_path, write_preset, capsys, monkeypatch):
+    path = _preset(tmp_path, write_preset)
     config = yaml.safe_load(path.read_text())
     code, report, commands = _verify(capsys, "--config", str(path))
     assert code == 0 and report[-2].endswith("0 valid, 5 missing, 0 invalid "
@@ -89,8 +83,8 @@ def test_verify_per_fit_files(tmp_path, capsys, monkeypatch):
     assert _verify(capsys, "--config", str(path))[0] == 0
 
 
-def test_verify_committed_logs(tmp_path, capsys, monkeypatch):
-    path = _preset(tmp_path, store=True)
+def test_verify_committed_logs(tmp_path, write_preset, capsys, monkeypatch):
+    path = _preset(tmp_path, write_preset, store=True)
     config = yaml.safe_load(path.read_text())
     _run(_verify(capsys, "--config", str(path))[2])
     assert not (tmp_path / "runs").exists()  # the store holds every record
@@ -132,8 +126,8 @@ def test_verify_committed_logs(tmp_path, capsys, monkeypatch):
     assert _verify(capsys, "--config", str(path))[0] == 0
 
 
-def test_verify_runs_dir_option_and_bad_config(tmp_path, capsys):
-    path = _preset(tmp_path)
+def test_verify_runs_dir_option_and_bad_config(tmp_path, write_preset, capsys):
+    path = _preset(tmp_path, write_preset)
     other = tmp_path / "elsewhere"
     code, report, commands = _verify(capsys, "--config", str(path), "--runs-dir", str(other))
     assert code == 0 and report[-2].endswith(f"(per-fit records under {other})")
