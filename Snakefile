@@ -1,22 +1,23 @@
-# sampled-hnn: every paper artifact is one notebook, one rule, one name.
+# sampled-hnn: every paper artifact is one rule, one name, one rendered notebook (the manifest,
+# src/shnn/manifest.py, lists them).
 #   snakemake --cores all                          default preset -> figures/
 #   snakemake --cores all --config preset=smoke    smoke preset -> results/smoke/figures/
 #   snakemake --cores all figures/fig02_single_pendulum.pdf   rebuild one figure
 import functools
 import json
 import sys
-from glob import glob
 
 from snakemake.exceptions import WorkflowError
 
 import shnn.config
+import shnn.manifest
 import shnn.resources
 import shnn.store
 import shnn.sweeps
 import shnn.systems
 import shnn.timebox
 
-PRESETS = ("smoke", "default", "paper")
+PRESETS = shnn.manifest.PRESETS
 _unknown = sorted(set(config) - {"preset"})
 if _unknown:
     raise WorkflowError(f"unknown --config key(s) {', '.join(_unknown)}; only preset=NAME is accepted")
@@ -38,30 +39,15 @@ RUNS = CFG["runs_dir"]
 # are all there is read from the store by a local job, never planned as a compute job.
 STORE = CFG.get("store_dir")
 THREADS = CFG.get("threads", 64)
-SRC = sorted(glob("src/shnn/*.py")) + ["pyproject.toml"]
+# The code of a compute job: the modules its command imports, with what they import in turn
+# (shnn.manifest.module_files). Reporting modules (plotting, aggregate, report, readme) are not
+# among them: editing one re-renders notebooks, never refits.
+COMPUTE_CODE = shnn.manifest.module_files(modules=shnn.manifest.COMPUTE_MODULES)
 # Every tool runs from the interpreter running Snakemake (e.g. .venv/bin), whatever PATH holds.
 PY = sys.executable
-ARTIFACTS = {
-    "fig01_aswim_schematic": ("pdf", "png", "csv"),
-    "fig02_single_pendulum": ("pdf", "png", "csv"),
-    "fig03_pendulum_frequency": ("pdf", "png", "csv"),
-    "fig04_lotka_volterra_errors": ("pdf", "png", "csv"),
-    "fig05_lotka_volterra_times": ("pdf", "png", "csv"),
-    "fig06_double_pendulum": ("pdf", "png", "csv"),
-    "fig07_henon_heiles": ("pdf", "png", "csv"),
-    "fig07b_henon_heiles_loss": ("pdf", "png", "csv"),
-    "fig08_energy_conservation": ("pdf", "png", "csv"),
-    "fig09_error_correction": ("pdf", "png", "csv"),
-    "tab01_accuracy": ("csv", "md", "tex"),
-    "tab02_chaotic": ("csv", "md", "tex"),
-    "reproduction_report": ("csv", "md"),
-    "perf01_solver_scaling": ("pdf", "png", "csv"),
-}
-# Worked examples (not paper artifacts): notebook -> the sweep it shows. An example renders
-# only in the presets that define its sweep (smoke, default; the paper preset has none).
-EXAMPLES = {"ex01_own_system": "ex-duffing"}
-ARTIFACTS.update({name: ("pdf", "png", "csv") for name, sweep in EXAMPLES.items()
-                  if sweep in CFG["sweeps"]})
+# The artifacts of this preset, one rule each (shnn.manifest.ARTIFACTS; an example renders only
+# in the presets that define its sweep: smoke and default).
+ARTIFACTS = {a.name: a for a in shnn.manifest.artifacts_in(CFG)}
 # Declared resources of the compute jobs, from the committed benchmark measurements.
 COSTS = shnn.resources.CostModel.from_files("bench/results/paper_estimate.json",
                                             "bench/results/adam_speed.json")
@@ -94,10 +80,6 @@ localrules:
     notebook_ipynb,
 
 
-LV_SWEEPS = ["lv-zero-small", "lv-zero-large", "lv-five"]
-CHAOTIC = ["dp", "hh"]
-
-
 def sweep_csv(sweep_id):
     return f"{RES}/sweeps/{sweep_id}.csv"
 
@@ -124,39 +106,73 @@ def hnn_csv(case):
 
 def artifact_files(name):
     """The files of one artifact (plain paths)."""
-    return [f"{FIG}/{name}.{ext}" for ext in ARTIFACTS[name]]
+    return [f"{FIG}/{name}.{ext}" for ext in ARTIFACTS[name].outputs]
 
 
 def artifact_outputs(name):
     """The outputs of an artifact's rule; its PNG (figures) or CSV (tables) goes into the
     `snakemake --report` HTML with the caption report/<name>.rst."""
-    shown = "png" if "png" in ARTIFACTS[name] else "csv"
-    category = ("Examples" if name in EXAMPLES else
-                {"fig": "Figures", "tab": "Tables", "per": "Performance"}.get(name[:3],
-                                                                             "Reproduction"))
-    caption = f"{workflow.basedir}/report/{name}.rst"  # absolute: rules/ call this too
-    return [report(path, caption=caption, category=category)
+    art = ARTIFACTS[name]
+    shown = "png" if "png" in art.outputs else "csv"
+    caption = f"{workflow.basedir}/{art.caption}"  # absolute: rules/ call this too
+    return [report(path, caption=caption, category=art.category)
             if path.endswith(shown) else path for path in artifact_files(name)]
 
 
-def papermill(name, **params):
-    """The papermill command of one notebook, parameters as plain strings at parse time."""
+def in_preset(template):
+    """A manifest path or parameter with the preset's folders filled in."""
+    return template.format(results=RES, figures=FIG)
+
+
+@functools.cache
+def sweep_stored(sweep_id):
+    """Every fit of a sweep is in the committed store."""
+    sweep = CFG["sweeps"][sweep_id]
+    return not any(shnn.sweeps.missing_fits(sweep_id, sweep, value, STORE)
+                   for value in next(iter(sweep["vary"].values())))
+
+
+def shown_continuations(art):
+    """The sweeps continuing an artifact's sweeps (`continues:` in the preset, the paper's
+    dp-wide) that its notebook shows: all, or in a preset with a store those complete there
+    (a later run re-renders the artifact with the others once they are)."""
+    return [c for s in art.sweeps for c in shnn.config.continuations(CFG, s)
+            if not STORE or sweep_stored(c)]
+
+
+def papermill(art):
+    """The papermill command of one artifact's notebook, parameters as plain strings."""
+    params = {k: in_preset(v) for k, v in art.params.items()}
+    if shown_continuations(art):
+        params["continuations"] = ",".join(shown_continuations(art))
     args = " ".join(f"-p {k} {v}" for k, v in params.items())
-    return (f"{PY} -m papermill {RES}/notebooks/src/{name}.ipynb {FIG}/notebooks/{name}.ipynb "
-            f"--cwd . --log-output -p preset {PRESET} -p config_path {CONFIG_FILE} "
-            f"-p runs_dir {RUNS} -p out_stem {FIG}/{name} {args} > {RES}/logs/{name}.log 2>&1")
+    return (f"{PY} -m papermill {RES}/notebooks/src/{art.notebook_name}.ipynb "
+            f"{FIG}/notebooks/{art.name}.ipynb --cwd . --log-output -p preset {PRESET} "
+            f"-p config_path {CONFIG_FILE} -p runs_dir {RUNS} -p out_stem {FIG}/{art.name} "
+            f"{args} > {{log}} 2>&1")
 
 
-def notebook_inputs(name, *data):
-    """Common inputs of a notebook rule: its .ipynb, the preset, the core, the paper data."""
-    return [f"{RES}/notebooks/src/{name}.ipynb", CONFIG_FILE, *SRC, "data/paper/sweeps.csv",
-            *data]
+def artifact_inputs(art):
+    """What an artifact's notebook reads: its .ipynb, the preset, the modules it imports, the
+    paper's data, its sweeps and baselines (a system of your own: with its file), and the
+    files other jobs make for it. The report reads every reported artifact's CSV and sweeps."""
+    sweeps, baselines = [*art.sweeps, *shown_continuations(art)], list(art.baselines)
+    made = [in_preset(f) for f in art.files]
+    if art.kind == "report":
+        sweeps = [s for name in REPORTED
+                  for s in (*ARTIFACTS[name].sweeps, *shown_continuations(ARTIFACTS[name]))]
+        made += [out for name in REPORTED for out in artifact_files(name)
+                 if out.endswith(".csv")]
+    return [f"{RES}/notebooks/src/{art.notebook_name}.ipynb", CONFIG_FILE,
+            *shnn.manifest.module_files(art.notebook), *shnn.manifest.NOTEBOOK_DATA, *art.data,
+            *[sweep_csv(s) for s in sweeps], *[hnn_csv(c) for c in baselines],
+            *[f for s in sweeps for f in shnn.systems.source_files(CFG["sweeps"][s]["system"])],
+            *made]
 
 
 # The paper preset's report covers the artifacts whose inputs are complete in the store (the
 # others are "not run yet" with the fraction done); the other presets' covers all.
-REPORTED = [name for name in ARTIFACTS if name not in ("reproduction_report",
-                                                      "perf01_solver_scaling", *EXAMPLES)
+REPORTED = [name for name, art in ARTIFACTS.items() if art.is_paper_result
             and (not STORE or name in shnn.timebox.renderable_artifacts(CFG))]
 
 
@@ -170,3 +186,7 @@ report: "report/workflow.rst"
 rule all:
     input:
         [out for name in ARTIFACTS for out in artifact_files(name)],
+        # a continuation not complete in the store yet: computed by a full run, shown by the
+        # next run (the paper preset's dp-wide on a cluster)
+        [sweep_csv(s) for s, sweep in CFG["sweeps"].items()
+         if "continues" in sweep and STORE and not sweep_stored(s)],

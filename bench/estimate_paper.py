@@ -88,7 +88,8 @@ def main() -> None:
     config = load(args.config)
     per_artifact: dict[str, dict] = {}
     for sweep_id, sweep in config["sweeps"].items():
-        art = per_artifact.setdefault(SWEEP_ARTIFACT[sweep_id],
+        # a continuation (the paper's dp-wide) counts with the sweep it continues
+        art = per_artifact.setdefault(SWEEP_ARTIFACT[sweep.get("continues", sweep_id)],
                                       {"seconds_2core": 0.0, "peak_bytes": 0.0, "fits": 0})
         for value in next(iter(sweep["vary"].values())):
             art["seconds_2core"] += shard_seconds(costs, sweep, value)

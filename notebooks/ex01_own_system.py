@@ -49,20 +49,16 @@ sweep_id: str = "ex-duffing"  # the preset's sweep of the system of your own
 
 # %%
 import csv
-import os
 from pathlib import Path
-
-root = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "Snakefile").exists())
-os.chdir(root)
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from shnn import aggregate, plotting, systems
+from shnn import aggregate, notebook, plotting, systems
 from shnn.config import load
 from shnn.sweeps import load_sweeps
 
-plotting.apply_style()
+notebook.setup()
 
 # %% [markdown]
 # The system, as the pipeline sees it: loaded from the file the sweep names. Its name in

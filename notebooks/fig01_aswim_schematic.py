@@ -44,22 +44,17 @@ model_seed: int = 992472  # the paper's first model seed
 
 # %%
 import csv
-import os
-from pathlib import Path
-
-root = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "Snakefile").exists())
-os.chdir(root)
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from shnn import plotting, systems
+from shnn import notebook, plotting, systems
 from shnn.data import Domain, make_dataset
 from shnn.metrics import relative_l2
 from shnn.models import SampledHNN
 from shnn.sampling import select_pairs
 
-plotting.apply_style()
+notebook.setup()
 
 # %% [markdown]
 # The data (the paper's small pendulum domain) and the two fits. A-SWIM's first stage is

@@ -33,43 +33,24 @@ sweeps_dir: str = "results/smoke/sweeps"  # per-fit rows of each sweep, one CSV 
 paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables A.1-A.10
 
 # %% [markdown]
-# Imports, and the repository root as working directory (so relative paths work both under
-# the pipeline and in `jupyter lab`).
+# Set-up (the repository root as working directory, the figures' style), then the per-fit
+# records of both sweeps (computing any that are missing), aggregated over repeats: mean, min
+# and max of the test error and of the fit time per width and method.
 
 # %%
-import os
-from pathlib import Path
-
-root = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "Snakefile").exists())
-os.chdir(root)
-
 import matplotlib.pyplot as plt
 
-from shnn import aggregate, plotting
-from shnn.config import load
-from shnn.sweeps import load_sweeps
+from shnn import aggregate, notebook, plotting
 
-plotting.apply_style()
-
-# %% [markdown]
-# Load the per-fit records of both sweeps (computing any that are missing) and aggregate
-# them over repeats: mean, min and max of the test error and of the fit time per width and
-# method.
-
-# %%
-config = load(config_path)
-rows = load_sweeps(config, ["sp-small", "sp-large"], sweeps_dir, runs_dir)
-summary = aggregate.summarize(rows)
-paper = aggregate.load_paper(paper_csv)
-settings = config["sweeps"]["sp-small"]
-n_repeats = settings["repeats"]
-widths = sorted({r["value"] for r in summary})
-print(f"preset {preset}: {len(rows)} fits, widths {widths}, {n_repeats} repeats, "
-      f"N = {settings['train_size']} train / {settings['test_size']} test")
+notebook.setup()
+data = notebook.load(config_path, ["sp-small", "sp-large"], sweeps_dir, runs_dir, paper_csv)
+summary, settings = data.summary, data.settings
+print(data.describe(preset))
 
 # %% [markdown]
 # The figure: panels (a) and (b) are log10 errors, panel (c) the fit times on the large
-# domain (our machine; the paper's dashed times are from a 64-core node).
+# domain (our machine; the paper's dashed times are from a 64-core node). Its CSV holds
+# exactly the plotted numbers (our aggregated means, mins and maxes).
 
 # %%
 panels = [("sp-small", "err", r"(a) H errors, domain $[-2\pi,2\pi]\times[-1,1]$"),
@@ -77,19 +58,12 @@ panels = [("sp-small", "err", r"(a) H errors, domain $[-2\pi,2\pi]\times[-1,1]$"
           ("sp-large", "time", r"(c) train times, domain $[-2\pi,2\pi]\times[-6,6]$")]
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), layout="constrained")
 for ax, (sweep_id, kind, title) in zip(axes, panels, strict=True):
-    plotting.sweep_panel(ax, summary, paper, sweep_id, kind, "Network width", title)
+    plotting.sweep_panel(ax, summary, data.paper, sweep_id, kind, "Network width", title)
 axes[0].legend(loc="upper right")
-fig.suptitle(f"Single pendulum (preset: {preset}, {n_repeats} repeats, "
+fig.suptitle(f"Single pendulum (preset: {preset}, {settings['repeats']} repeats, "
              f"N = {settings['train_size']}; dashed: paper, 10 repeats)")
-plotting.save_figure(fig, out_stem)
+notebook.save(fig, summary, out_stem, preset)
 plt.show()
-
-# %% [markdown]
-# Write exactly the plotted numbers (our aggregated means, mins and maxes) to CSV.
-
-# %%
-aggregate.write_summary(summary, f"{out_stem}.csv", preset)
-print(f"wrote {out_stem}.pdf, {out_stem}.png, {out_stem}.csv")
 
 # %% [markdown]
 # Key numbers, rounded to one decimal of log10 so that they are robust to BLAS and thread
@@ -97,7 +71,7 @@ print(f"wrote {out_stem}.pdf, {out_stem}.png, {out_stem}.csv")
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(aggregate.log10_means_text(summary, ["sp-small", "sp-large"]))
+print(aggregate.log10_means_text(summary, data.sweep_ids))
 
 # %% [markdown]
 # Comparison with the paper at every width both have (appendix A.1-A.2; width 1000 feeds
@@ -107,7 +81,4 @@ print(aggregate.log10_means_text(summary, ["sp-small", "sp-large"]))
 # 64-core node.
 
 # %%
-table = []
-for sweep_id in ("sp-small", "sp-large"):
-    table += aggregate.compare_with_paper(summary, paper, sweep_id)
-print(aggregate.comparison_text(table, "width"))
+print(aggregate.comparison_text(data.paper_comparison(), "width"))

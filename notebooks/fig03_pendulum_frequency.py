@@ -33,60 +33,35 @@ sweeps_dir: str = "results/smoke/sweeps"  # per-fit rows of each sweep, one CSV 
 paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables A.1-A.10
 
 # %% [markdown]
-# Imports, and the repository root as working directory (so relative paths work both under
-# the pipeline and in `jupyter lab`).
+# Set-up (the repository root as working directory, the figures' style), then the per-fit
+# records of the three sweeps (computing any that are missing), aggregated over repeats.
 
 # %%
-import os
-from pathlib import Path
-
-root = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "Snakefile").exists())
-os.chdir(root)
-
 import matplotlib.pyplot as plt
 
-from shnn import aggregate, plotting
-from shnn.config import load
-from shnn.sweeps import load_sweeps
+from shnn import aggregate, notebook, plotting
 
-plotting.apply_style()
-
-# %% [markdown]
-# Load the per-fit records of the three sweeps (computing any that are missing) and aggregate
-# them over repeats.
-
-# %%
-config = load(config_path)
-sweeps = ["sp-f10", "sp-f15", "sp-f20"]
-rows = load_sweeps(config, sweeps, sweeps_dir, runs_dir)
-summary = aggregate.summarize(rows)
-paper = aggregate.load_paper(paper_csv)
-settings = config["sweeps"]["sp-f10"]
-sizes = sorted({r["value"] for r in summary})
-print(f"preset {preset}: {len(rows)} fits, train sizes {sizes}, width {settings['width']}, "
-      f"{settings['repeats']} repeats, {settings['test_size']} test points")
+notebook.setup()
+data = notebook.load(config_path, ["sp-f10", "sp-f15", "sp-f20"], sweeps_dir, runs_dir,
+                     paper_csv)
+summary, settings, sweeps = data.summary, data.settings, data.sweep_ids
+print(data.describe(preset))
 
 # %% [markdown]
-# The figure: one panel per frequency, log10 error against the training-set size.
+# The figure: one panel per frequency, log10 error against the training-set size. Its CSV
+# holds exactly the plotted numbers (means, mins and maxes over repeats).
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), layout="constrained")
-for ax, sweep_id in zip(axes, sweeps, strict=True):
-    f = config["sweeps"][sweep_id]["params"]["f"]
-    plotting.sweep_panel(ax, summary, paper, sweep_id, "err", "Train set size",
-                         f"({'abc'[sweeps.index(sweep_id)]}) H errors, f = {f}")
+for ax, letter, sweep_id in zip(axes, "abc", sweeps, strict=True):
+    f = data.config["sweeps"][sweep_id]["params"]["f"]
+    plotting.sweep_panel(ax, summary, data.paper, sweep_id, "err", "Train set size",
+                         f"({letter}) H errors, f = {f}")
 axes[0].legend(loc="upper right")
 fig.suptitle(f"Single pendulum with frequency f (preset: {preset}, width {settings['width']}, "
              f"{settings['repeats']} repeats; dashed: paper, 10 repeats)")
-plotting.save_figure(fig, out_stem)
+notebook.save(fig, summary, out_stem, preset)
 plt.show()
-
-# %% [markdown]
-# Write exactly the plotted numbers (means, mins and maxes over repeats) to CSV.
-
-# %%
-aggregate.write_summary(summary, f"{out_stem}.csv", preset)
-print(f"wrote {out_stem}.pdf, {out_stem}.png, {out_stem}.csv")
 
 # %% [markdown]
 # Key numbers, rounded to one decimal of log10 (nbval checks this cell).
@@ -102,5 +77,4 @@ print(aggregate.log10_means_text(summary, sweeps))
 # different U-SWIM fit changes which pairs are resampled (METHOD §15.3).
 
 # %%
-table = [r for s in sweeps for r in aggregate.compare_with_paper(summary, paper, s)]
-print(aggregate.comparison_text(table, "N"))
+print(aggregate.comparison_text(data.paper_comparison(), "N"))

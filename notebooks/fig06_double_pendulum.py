@@ -33,62 +33,48 @@ runs_dir: str = "results/runs"  # folder of per-fit records (reused, resumable)
 out_stem: str = "results/smoke/figures/fig06_double_pendulum"  # output path without suffix
 sweeps_dir: str = "results/smoke/sweeps"  # per-fit rows of each sweep, one CSV per sweep
 paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables A.1-A.10
+# sweeps that continue dp to wider widths, shown with it (comma-separated): the paper preset's
+# dp-wide, which the pipeline passes once all its fits are computed
+continuations: str = ""
 
 # %% [markdown]
-# Imports, and the repository root as working directory (so relative paths work both under
-# the pipeline and in `jupyter lab`).
+# Set-up (the repository root as working directory, the figures' style), then the per-fit
+# records of the sweep (computing any that are missing, and with the sweeps that continue it
+# to wider widths when the pipeline passes them), aggregated over repeats.
 
 # %%
-import os
-from pathlib import Path
-
-root = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "Snakefile").exists())
-os.chdir(root)
-
 import matplotlib.pyplot as plt
 
-from shnn import aggregate, plotting
-from shnn.config import load
-from shnn.sweeps import load_sweeps
+from shnn import aggregate, notebook, plotting
+from shnn.config import continuations as continuations_of
 
-plotting.apply_style()
-
-# %% [markdown]
-# Load the per-fit records of the sweep (computing any that are missing) and aggregate them
-# over repeats.
-
-# %%
-config = load(config_path)
+notebook.setup()
 sweep = "dp"
-rows = load_sweeps(config, [sweep], sweeps_dir, runs_dir)
-summary = aggregate.summarize(rows)
-paper = aggregate.load_paper(paper_csv)
-settings = config["sweeps"][sweep]
-widths = sorted({r["value"] for r in summary})
-print(f"preset {preset}: {len(rows)} fits, widths {widths}, {settings['repeats']} repeats, "
-      f"N = {settings['train_size']} train / {settings['test_size']} test")
+data = notebook.load(config_path, [sweep, *filter(None, continuations.split(","))], sweeps_dir,
+                     runs_dir, paper_csv)
+summary, settings = data.summary, data.settings
+print(data.describe(preset))
+for later in continuations_of(data.config, sweep):
+    if later not in data.sweep_ids:
+        values = next(iter(data.config["sweeps"][later]["vary"].values()))
+        print(f"not shown yet: widths {values[0]}-{values[-1]} (sweep {later}), the paper "
+              "preset's cluster work; this figure shows them once all their fits are computed")
 
 # %% [markdown]
-# The figure: errors (a) and fit times (b).
+# The figure: errors (a) and fit times (b). Its CSV holds exactly the plotted numbers (means,
+# mins and maxes over repeats).
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), layout="constrained")
-plotting.sweep_panel(axes[0], summary, paper, sweep, "err", "Network width",
+plotting.sweep_panel(axes[0], summary, data.paper, sweep, "err", "Network width",
                      "(a) Double pendulum H errors")
-plotting.sweep_panel(axes[1], summary, paper, sweep, "time", "Network width",
+plotting.sweep_panel(axes[1], summary, data.paper, sweep, "time", "Network width",
                      "(b) Double pendulum train times")
 axes[0].legend(loc="upper right")
 fig.suptitle(f"Double pendulum (preset: {preset}, {settings['repeats']} repeats, "
              f"N = {settings['train_size']}; dashed: paper, 10 repeats, 64-core node)")
-plotting.save_figure(fig, out_stem)
+notebook.save(fig, summary, out_stem, preset)
 plt.show()
-
-# %% [markdown]
-# Write exactly the plotted numbers (means, mins and maxes over repeats) to CSV.
-
-# %%
-aggregate.write_summary(summary, f"{out_stem}.csv", preset)
-print(f"wrote {out_stem}.pdf, {out_stem}.png, {out_stem}.csv")
 
 # %% [markdown]
 # Key numbers, rounded to one decimal of log10 (nbval checks this cell).
@@ -116,7 +102,6 @@ print("every method improves with width:", all(improves.values()), improves)
 # node, so compare the A-SWIM / U-SWIM ratio, not seconds.
 
 # %%
-table = aggregate.compare_with_paper(summary, paper, sweep)
-print(aggregate.comparison_text(table, "width"))
+print(aggregate.comparison_text(data.paper_comparison(), "width"))
 print()
 print(aggregate.time_ratio_text(summary, sweep, "aswim", "uswim"))

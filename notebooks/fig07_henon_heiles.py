@@ -37,64 +37,37 @@ sweeps_dir: str = "results/smoke/sweeps"  # per-fit rows of each sweep, one CSV 
 paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables A.1-A.10
 
 # %% [markdown]
-# Imports, and the repository root as working directory (so relative paths work both under
-# the pipeline and in `jupyter lab`).
+# Set-up (the repository root as working directory, the figures' style), then the per-fit
+# records of the sweep (computing any that are missing), aggregated over repeats.
 
 # %%
-import os
-from pathlib import Path
-
-root = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "Snakefile").exists())
-os.chdir(root)
-
 import matplotlib.pyplot as plt
 
-from shnn import aggregate, plotting
-from shnn.config import load
-from shnn.sweeps import load_sweeps
+from shnn import aggregate, notebook, plotting
 
-plotting.apply_style()
-
-# %% [markdown]
-# Load the per-fit records of the sweep (computing any that are missing) and aggregate them
-# over repeats.
-
-# %%
-config = load(config_path)
+notebook.setup()
 sweep = "hh"
-rows = load_sweeps(config, [sweep], sweeps_dir, runs_dir)
-summary = aggregate.summarize(rows)
-paper = aggregate.load_paper(paper_csv)
-settings = config["sweeps"][sweep]
-alphas = sorted({r["value"] for r in summary})
-print(f"preset {preset}: {len(rows)} fits, alpha {alphas}, width {settings['width']}, "
-      f"{settings['repeats']} repeats, N = {settings['train_size']} train / "
-      f"{settings['test_size']} test")
+data = notebook.load(config_path, [sweep], sweeps_dir, runs_dir, paper_csv)
+summary, settings = data.summary, data.settings
+print(data.describe(preset))
 
 # %% [markdown]
-# The figure: errors (a) and fit times (b). If the preset's width is not the paper's 5000,
-# the dashed paper curves are at a different width: the gap between ours and theirs is then
-# the effect of width, not a disagreement.
+# The figure: errors (a) and fit times (b), with a CSV of exactly the plotted numbers. If the
+# preset's width is not the paper's 5000, the dashed paper curves are at a different width:
+# the gap between ours and theirs is then the effect of width, not a disagreement.
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), layout="constrained")
-plotting.sweep_panel(axes[0], summary, paper, sweep, "err", r"$\alpha$",
+plotting.sweep_panel(axes[0], summary, data.paper, sweep, "err", r"$\alpha$",
                      "(a) Hénon-Heiles H errors")
-plotting.sweep_panel(axes[1], summary, paper, sweep, "time", r"$\alpha$",
+plotting.sweep_panel(axes[1], summary, data.paper, sweep, "time", r"$\alpha$",
                      "(b) Hénon-Heiles train times")
 axes[0].legend(loc="center right")
 fig.suptitle(f"Hénon-Heiles (preset: {preset}, width {settings['width']}, "
              f"{settings['repeats']} repeats, N = {settings['train_size']}; "
              "dashed: paper, width 5000, 10 repeats)")
-plotting.save_figure(fig, out_stem)
+notebook.save(fig, summary, out_stem, preset)
 plt.show()
-
-# %% [markdown]
-# Write exactly the plotted numbers (means, mins and maxes over repeats) to CSV.
-
-# %%
-aggregate.write_summary(summary, f"{out_stem}.csv", preset)
-print(f"wrote {out_stem}.pdf, {out_stem}.png, {out_stem}.csv")
 
 # %% [markdown]
 # Key numbers, rounded to one decimal of log10 (nbval checks this cell).
@@ -121,8 +94,7 @@ for method in ("uswim", "aswim", "swim"):
 
 # %%
 if settings["width"] == 5000:
-    table = aggregate.compare_with_paper(summary, paper, sweep)
-    print(aggregate.comparison_text(table, "alpha"))
+    print(aggregate.comparison_text(data.paper_comparison(), "alpha"))
 else:
     print(f"width {settings['width']} is not the paper's 5000: no row is comparable")
 print()

@@ -35,21 +35,16 @@ sweeps_dir: str = "results/smoke/sweeps"  # per-fit rows of each sweep, one CSV 
 
 # %%
 import csv
-import os
-from pathlib import Path
-
-root = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "Snakefile").exists())
-os.chdir(root)
 
 import matplotlib.pyplot as plt
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
-from shnn import aggregate, plotting
+from shnn import aggregate, notebook, plotting
 from shnn.config import load
 from shnn.sweeps import baseline_record, baseline_spec, load_sweeps
 
-plotting.apply_style()
+notebook.setup()
 
 # %% [markdown]
 # The HNN's run record (trained now if missing; it is the Table 2 run) holds its loss at

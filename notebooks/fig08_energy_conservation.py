@@ -38,19 +38,13 @@ paper_csv: str = "data/paper/energy_conservation.csv"  # values read off the pap
 
 # %%
 import csv
-import os
-from pathlib import Path
-
-root = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "Snakefile").exists())
-os.chdir(root)
 
 import matplotlib.pyplot as plt
-import numpy as np
 
-from shnn import energy, plotting
+from shnn import energy, notebook, plotting, report
 from shnn.config import load
 
-plotting.apply_style()
+notebook.setup()
 
 # %% [markdown]
 # Fit both models and integrate the four trajectories (or load the stored result).
@@ -129,20 +123,14 @@ print("S-HNN drift smaller than S-MLP drift:",
 
 # %% [markdown]
 # Comparison with the values read off the paper's figure (RESULTS §12.2; approximate, and
-# only meaningful at the paper's settings: width 500, 10000 points, t in [0, 100]).
+# only meaningful at the paper's settings: width 500, 10000 points, t in [0, 100]). They are
+# read from this figure's CSV (the plotted states) by `shnn.report.energy_values`, exactly as
+# the reproduction report reads them: peaks and ends of the trajectory errors, energy bounds,
+# and the S-MLP energy at the plotted state nearest t = 95.
 
 # %%
 with open(paper_csv) as fh:
     paper = {r["quantity"]: float(r["value"]) for r in csv.DictReader(fh)}
-ours = {
-    "smlp_traj_err_peak": result.trajectory_error("smlp").max(),
-    "smlp_traj_err_end": result.trajectory_error("smlp")[-1],
-    "shnn_traj_err_peak": result.trajectory_error("shnn").max(),
-    "shnn_traj_err_end": result.trajectory_error("shnn")[-1],
-    "truth_energy_min": summary["truth"]["min"], "truth_energy_max": summary["truth"]["max"],
-    "shnn_energy_min": summary["shnn"]["min"], "shnn_energy_max": summary["shnn"]["max"],
-    "smlp_energy_at_95": float(np.interp(95.0, result.t, result.energy["smlp"]))
-    if result.t[-1] >= 95 else float("nan"),
-}
+ours = report.energy_values(report.read_rows(f"{out_stem}.csv"))
 for key, value in paper.items():
     print(f"{key:<20} ours {ours[key]:.5g}   paper {value:.5g}   ratio {ours[key] / value:.3f}")

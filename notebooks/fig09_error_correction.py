@@ -40,20 +40,15 @@ paper_csv: str = "data/paper/error_correction.csv"  # the paper's mean errors pe
 
 # %%
 import csv
-import os
-from pathlib import Path
-
-root = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "Snakefile").exists())
-os.chdir(root)
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from shnn import plotting
+from shnn import notebook, plotting
 from shnn.config import load
 from shnn.correction import run_correction_sweep
 
-plotting.apply_style()
+notebook.setup()
 
 # %% [markdown]
 # Run (or load) every observation step and repeat, and aggregate over repeats.

@@ -41,18 +41,14 @@ reference_jsons: str = "bench/results/chaotic_scaling_2000.json,bench/results/sm
 # %%
 import csv
 import json
-import os
 from pathlib import Path
-
-root = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "Snakefile").exists())
-os.chdir(root)
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from shnn import plotting
+from shnn import notebook, plotting
 
-plotting.apply_style()
+notebook.setup()
 
 # %% [markdown]
 # Load the runs and take the median over rounds per system, case and width.

@@ -51,16 +51,14 @@ paper_dir: str = "data/paper"  # the paper's numbers
 # Imports, and the repository root as working directory.
 
 # %%
-import os
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-root = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "Snakefile").exists())
-os.chdir(root)
-
-from shnn import report
+from shnn import notebook, report
 from shnn.config import load
+
+notebook.setup()
 
 # %% [markdown]
 # Load the preset, the artifacts' CSVs (None for an artifact not run yet, with how far its
@@ -93,8 +91,9 @@ for name, notes in not_run.items():
 rows = []
 for sweep_id, artifact in report.SWEEP_ARTIFACT.items():
     name = report.ARTIFACTS[artifact]
-    rows += report.sweep_rows(sweep_id, config["sweeps"][sweep_id], csvs[name], paper,
-                              not_run.get(name))
+    rows += report.sweep_rows(sweep_id, report.with_continuations(config, sweep_id),
+                              csvs[name], paper, not_run.get(name),
+                              later=report.continuation_note(config, sweep_id))
 
 tab01_sweep = {"Single pendulum [-2\\pi,2\\pi]\\times[-1,1]": "sp-small",
                "Single pendulum [-2\\pi,2\\pi]\\times[-6,6]": "sp-large",

@@ -38,16 +38,12 @@ paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables A.1-A.10
 # Imports, and the repository root as working directory.
 
 # %%
-import csv
-import os
-from pathlib import Path
-
-root = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "Snakefile").exists())
-os.chdir(root)
-
-from shnn import aggregate
+from shnn import aggregate, notebook, tables
 from shnn.config import load
-from shnn.sweeps import BASELINE_COLUMNS, load_sweeps, read_csv, run_baseline, write_csv
+from shnn.manifest import METHOD_LABELS, METHODS
+from shnn.sweeps import load_sweeps
+
+notebook.setup()
 
 # %% [markdown]
 # Collect the sampled fits at the table width and the Adam baselines (running any that are
@@ -63,16 +59,9 @@ cases = {"sp-small": ("Single pendulum", r"[-2\pi,2\pi]\times[-1,1]"),
 width = {config["hnn"][c]["width"] for c in cases}.pop()
 summary = [r for r in aggregate.summarize(load_sweeps(config, cases, sweeps_dir, runs_dir))
            if r["value"] == width]
-hnn = {}
-for case in cases:
-    path = Path(hnn_dir) / f"{case}.csv"
-    if not path.exists():
-        write_csv([run_baseline(config, case, runs_dir)], path, BASELINE_COLUMNS)
-    hnn[case] = read_csv(path)[0]
+hnn = tables.read_baselines(config, cases, hnn_dir, runs_dir)
 paper = aggregate.load_paper(paper_csv)
-with open(paper_hnn_csv) as fh:
-    paper_hnn = {r["case"]: r for r in csv.DictReader(fh) if r["version"] == "2"}
-methods = ["elm", "uswim", "aswim", "swim"]
+paper_hnn = tables.read_paper_hnn(paper_hnn_csv, version=2)
 repeats = config["sweeps"]["sp-small"]["repeats"]
 print(f"preset {preset}: width {width}, sampled means over {repeats} repeats; HNN steps "
       + ", ".join(f"{c} {config['hnn'][c]['steps']}" for c in cases))
@@ -89,7 +78,7 @@ for case, (system, domain) in cases.items():
                  "seconds": h["fit_seconds"], "repeats": 1, "steps": h["steps"],
                  "paper_err": float(p["err"]), "paper_seconds": float(p["seconds"]),
                  "paper_steps": int(p["steps"])})
-    for m in methods:
+    for m in METHODS:
         ours = next(r for r in summary if r["sweep"] == case and r["method"] == m)
         theirs = [r for r in paper if r["sweep"] == case and r["method"] == m
                   and r["value"] == width]
@@ -98,39 +87,26 @@ for case, (system, domain) in cases.items():
                      "paper_err": theirs[0]["err_mean"] if theirs else float("nan"),
                      "paper_seconds": theirs[0]["time_mean"] if theirs else float("nan"),
                      "paper_steps": ""})
-for r in rows:
-    r["ratio"] = r["err"] / r["paper_err"]
-with open(f"{out_stem}.csv", "w", newline="") as fh:
-    writer = csv.DictWriter(fh, fieldnames=["preset", "width", *rows[0]])
-    writer.writeheader()
-    for r in rows:
-        writer.writerow({"preset": preset, "width": width,
-                         **{k: f"{v:.6e}" if isinstance(v, float) else v for k, v in r.items()}})
+rows = tables.with_ratios(rows)
+tables.write_csv(rows, f"{out_stem}.csv", preset, width=width)
 
 # %% [markdown]
 # The table in the paper's layout (error, training time in parentheses; bold = best error of
 # the row), as Markdown and LaTeX, followed by the paper's version for reference.
 
 # %%
-labels = {"hnn": "HNN (Adam)", "elm": "ELM", "uswim": "U-SWIM", "aswim": "A-SWIM",
-          "swim": "SWIM"}
-
-
-def cell(err, sec, best, latex=False):
-    text = f"{err:.2e} ({sec:.1f} s)"
-    return (rf"\textbf{{{text}}}" if latex else f"**{text}**") if best else text
+labels = {**METHOD_LABELS, "hnn": "HNN (Adam)"}
+columns = ["hnn", *METHODS]
 
 
 def table(key_err, key_sec, latex=False):
     lines = []
-    for case, (system, domain) in cases.items():
+    for system, domain in cases.values():
         row = {r["method"]: r for r in rows if r["domain"] == domain}
         best = min(row, key=lambda m: row[m][key_err])
-        cells = [cell(row[m][key_err], row[m][key_sec], m == best, latex)
-                 for m in ["hnn", *methods]]
-        dom = f"${domain}$"
-        lines.append(" & ".join([system, dom, *cells]) + r" \\" if latex
-                     else "| " + " | ".join([system, dom, *cells]) + " |")
+        cells = [tables.bold(f"{row[m][key_err]:.2e} ({row[m][key_sec]:.1f} s)", m == best,
+                             latex) for m in columns]
+        lines.append(tables.table_line([system, f"${domain}$", *cells], latex))
     return lines
 
 
@@ -138,29 +114,22 @@ steps = ", ".join(sorted({str(config["hnn"][c]["steps"]) for c in cases}))
 caption = (f"Relative L2 test error of H (training time) at width {width}; preset {preset}: "
            f"sampled columns are means over {repeats} repeats, the HNN is one Adam run of "
            f"{steps} steps on this machine's CPU.")
-header = "| System | Domain | " + " | ".join(labels.values()) + " |"
-rule = "|---" * (len(labels) + 2) + "|"
-md = [f"# Table 1 (preset: {preset})", "", caption, "", header, rule,
-      *table("err", "seconds"), "", "Paper (RESULTS §10.2; HNN version 2, float64 on a GPU, "
-      "15000/30000 steps; sampled: 10 repeats on a 64-core node):", "", header, rule,
-      *table("paper_err", "paper_seconds")]
-Path(f"{out_stem}.md").write_text("\n".join(md) + "\n")
-tex = [r"\begin{table}", r"\centering", rf"\caption{{{caption}}}",
-       r"\begin{tabular}{ll" + "l" * len(labels) + "}", r"\hline",
-       " & ".join(["System", "Domain", *labels.values()]) + r" \\", r"\hline",
-       *table("err", "seconds", latex=True), r"\hline", r"\end{tabular}", r"\end{table}"]
-Path(f"{out_stem}.tex").write_text("\n".join(tex) + "\n")
-print("\n".join(md))
+header = ["System", "Domain", *(labels[m] for m in columns)]
+md = tables.markdown(f"Table 1 (preset: {preset})", caption, header, table("err", "seconds"),
+                     "Paper (RESULTS §10.2; HNN version 2, float64 on a GPU, 15000/30000 "
+                     "steps; sampled: 10 repeats on a 64-core node):",
+                     table("paper_err", "paper_seconds"))
+tex = tables.latex(caption, "ll" + "l" * len(columns), header,
+                   table("err", "seconds", latex=True))
+tables.write_text(out_stem, md, tex)
+print(md, end="")
 
 # %% [markdown]
 # Key numbers: log10 of each error, rounded to one decimal (nbval checks this cell).
 
 # %%
 # NBVAL_CHECK_OUTPUT
-import math
-
-for r in rows:
-    print(f"{r['domain']:<28} {r['method']:<6} {math.log10(r['err']):5.1f}")
+print("\n".join(tables.log10_lines(rows, "domain", 28)))
 
 # %% [markdown]
 # Ours next to the paper's, with their ratio (the paper's sampled numbers are 10-repeat means;

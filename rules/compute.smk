@@ -8,11 +8,13 @@ rule sweep_shard:
 
     Per-fit records go to RUNS (written atomically, reused on a re-run), the shard's rows to
     its CSV; memory and run time are declared from the measured cost model (shnn.resources).
-    A system of your own (FILE.py:NAME) adds its file as an input.
+    A system of your own (FILE.py:NAME) adds its file as an input. Its benchmark file is the
+    fits' compute seconds as measured when each was computed (not Snakemake's `benchmark:`,
+    which a rerun that only reloads the records would overwrite with its own few seconds).
     """
     input:
         CONFIG_FILE,
-        SRC,
+        COMPUTE_CODE,
         lambda w: shnn.systems.source_files(CFG["sweeps"][w.sweep]["system"]),
     output:
         f"{RES}/sweeps/{{sweep}}/value~{{value}}.csv",
@@ -24,12 +26,12 @@ rule sweep_shard:
         runtime=lambda w: shard_resources(w.sweep, w.value)["runtime"],
     log:
         f"{RES}/logs/sweep_{{sweep}}/value~{{value}}.log",
-    benchmark:
-        f"{RES}/benchmarks/sweep_{{sweep}}/value~{{value}}.tsv"
     shell:
         "OPENBLAS_NUM_THREADS={threads} OMP_NUM_THREADS={threads} MKL_NUM_THREADS={threads} "
         "{PY} -m shnn.cli sweep --config {CONFIG_FILE} --sweep {wildcards.sweep} "
-        "--value {wildcards.value} --runs-dir {RUNS} --csv {output} > {log} 2>&1"
+        "--value {wildcards.value} --runs-dir {RUNS} --csv {output} "
+        f"--benchmark {RES}/benchmarks/sweep_{{wildcards.sweep}}/value~{{wildcards.value}}.tsv "
+        "> {log} 2>&1"
 
 
 rule sweep:
@@ -78,7 +80,7 @@ rule hnn_baseline:
     (paper preset) it checkpoints there and resumes from the committed checkpoint."""
     input:
         CONFIG_FILE,
-        SRC,
+        COMPUTE_CODE,
     output:
         f"{RES}/hnn/{{case}}.csv",
     params:
@@ -91,19 +93,18 @@ rule hnn_baseline:
         runtime=lambda w: baseline_resources(w.case)["runtime"],
     log:
         f"{RES}/logs/hnn_{{case}}.log",
-    benchmark:
-        f"{RES}/benchmarks/hnn_{{case}}.tsv"
     shell:
         "OPENBLAS_NUM_THREADS={threads} OMP_NUM_THREADS={threads} MKL_NUM_THREADS={threads} "
         "{PY} -m shnn.cli baseline --config {CONFIG_FILE} --case {wildcards.case} "
-        "--runs-dir {RUNS} --csv {output} {params.checkpoint} > {log} 2>&1"
+        "--runs-dir {RUNS} --csv {output} {params.checkpoint} "
+        f"--benchmark {RES}/benchmarks/hnn_{{wildcards.case}}.tsv > {{log}} 2>&1"
 
 
 rule perf_scaling:
     """Solver scaling benchmark (time, peak memory vs width); one process per case."""
     input:
         CONFIG_FILE,
-        SRC,
+        shnn.manifest.module_files("bench/bench_scaling.py"),
         "bench/bench_scaling.py",
     output:
         f"{RES}/bench/scaling.json",

@@ -24,6 +24,20 @@ def test_summarize_mean_min_max():
     assert elm["err_max"] == pytest.approx(8e-2)
 
 
+def test_summarize_times_over_the_same_fits():
+    """Fit times are aggregated per sweep, value and method, over the repeats (figures 5-7)."""
+    rows = _rows()
+    for k, r in enumerate(rows):
+        r["fit_seconds"] = 1.0 + k  # every fit its own time
+    summary = aggregate.summarize(rows)
+    for s in summary:
+        seconds = [r["fit_seconds"] for r in rows if (r["value"], r["method"]) ==
+                   (s["value"], s["method"])]
+        assert len(seconds) == s["repeats"] == 2
+        assert (s["time_mean"], s["time_min"], s["time_max"]) == pytest.approx(
+            (sum(seconds) / 2, min(seconds), max(seconds)))
+
+
 def test_spread_ratio_and_monotonicity():
     summary = aggregate.summarize(_rows())
     assert aggregate.method_spread(summary, "dp") == pytest.approx({500.0: 1.6, 1000.0: 1.6})

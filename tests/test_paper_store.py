@@ -4,7 +4,6 @@
 import json
 import math
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -80,18 +79,8 @@ def test_committed_fit_is_recomputed_exactly_by_shnn_fit(kind):
             assert ours[key] == record[key], (key, record["settings"])
 
 
-def _fresh_copy(dest: Path) -> None:
-    """The repository's files as a fresh clone has them (tracked, and new files not ignored),
-    with the committed store OLDER than everything else."""
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-                            cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
-    for name in listed:
-        if name.startswith(("figures/", "tests/")) and not name.startswith("figures/paper/"):
-            continue
-        if not (ROOT / name).is_file():
-            continue
-        (dest / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(ROOT / name, dest / name)
+def _store_older_than_the_rest(dest: Path) -> None:
+    """Make the committed store of a fresh copy OLDER than everything else."""
     for path in (dest / PAPER["store_dir"]).glob("**/*"):
         os.utime(path, (946684800, 946684800))  # 2000-01-01
 
@@ -107,11 +96,12 @@ def _fabricate(store: Path, sweep_id: str, value, keep: int | None = None) -> No
             log.put(spec, new_record(spec.settings(), dict.fromkeys(RESULT_KEYS, -1.0), 0.0))
 
 
-def test_fresh_clone_dry_run_plans_no_committed_fit(tmp_path):
-    _fresh_copy(tmp_path)
+def test_fresh_clone_dry_run_plans_no_committed_fit(fresh_repo):
+    tmp_path = fresh_repo
+    _store_older_than_the_rest(tmp_path)
     store = tmp_path / PAPER["store_dir"]
-    _fabricate(store, "dp", 9500)  # a complete shard
-    _fabricate(store, "dp", 10000, keep=3)  # a shard with 3 of its 40 fits
+    _fabricate(store, "dp-wide", 9500)  # a complete shard
+    _fabricate(store, "dp-wide", 10000, keep=3)  # a shard with 3 of its 40 fits
     result = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--cores", "2",
                              "--config", "preset=paper"], cwd=tmp_path, capture_output=True,
                             text=True)
@@ -120,9 +110,9 @@ def test_fresh_clone_dry_run_plans_no_committed_fit(tmp_path):
                if line.strip().startswith("output:")}
     planned = {p for out in planned for p in out.split(", ")}
     res = PAPER["results_dir"]
-    assert f"{res}/sweeps/dp/stored~9500.csv" in planned
-    assert f"{res}/sweeps/dp/value~9500.csv" not in planned
-    assert f"{res}/sweeps/dp/value~10000.csv" in planned
+    assert f"{res}/sweeps/dp-wide/stored~9500.csv" in planned
+    assert f"{res}/sweeps/dp-wide/value~9500.csv" not in planned
+    assert f"{res}/sweeps/dp-wide/value~10000.csv" in planned
     # Every shard and baseline complete in the real committed store is read, never computed.
     for unit in timebox.plan(PAPER):
         if unit.kind == "sweep" and not sweeps.missing_fits(unit.name,

@@ -3,12 +3,18 @@
 from pathlib import Path
 
 from shnn import readme
+from shnn.manifest import ARTIFACTS as MANIFEST
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_artifacts_match_notebooks():
-    assert set(readme.ARTIFACTS) == {p.stem for p in (ROOT / "notebooks").glob("*.py")}
+def test_artifact_table_lists_every_artifact_with_its_notebook(tmp_path):
+    table = readme.artifact_table(tmp_path).splitlines()
+    for name, art in MANIFEST.items():
+        row = [line for line in table if f"| `{name}`" in line]
+        assert len(row) == 1, name
+        assert f"`{art.notebook}`" in row[0] and (ROOT / art.notebook).is_file()
+        assert f"`{name}.{{{','.join(art.outputs)}}}`" in row[0]
 
 
 def test_tables_from_benchmark_files(tmp_path, monkeypatch):

@@ -24,10 +24,11 @@ def test_plan_follows_the_priority_order():
     order = ["sweep sp-large 100", "sweep lv-zero-small 100",
              "notebook fig08_energy_conservation", "notebook fig09_error_correction",
              "sweep sp-f10 1000", "sweep hh 0", "baseline hh", "baseline dp", "sweep dp 500",
-             "sweep dp 5000", "sweep dp 5500"]
+             "sweep dp 5000", "sweep dp-wide 5500"]
     assert [labels.index(label) for label in order] == sorted(labels.index(label)
                                                              for label in order)
-    wide = [i for i, u in enumerate(units) if u.kind == "sweep" and u.name == "dp"
+    # the double pendulum's widths above 5000 (cluster work) come last
+    wide = [i for i, u in enumerate(units) if u.kind == "sweep" and u.name.startswith("dp")
             and int(u.value) > 5000]
     assert len(wide) == 10 and wide == list(range(len(units) - 10, len(units)))
     assert len(units) == 5 + 2 * 20 + 3 * 20 + 2 + 3 * 20 + 11 + 2 + 20
@@ -37,6 +38,7 @@ def test_status_lists_every_artifact():
     table = timebox.status_table(load(ROOT / "config" / "paper.yaml"))
     for artifact in timebox.ARTIFACT_INPUTS:
         assert f"`{artifact}`" in table
+    assert "| `fig06_double_pendulum`, continued: sweep `dp-wide` |" in table
     assert "| **all** (shared work once) |" in table
 
 

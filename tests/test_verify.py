@@ -7,6 +7,7 @@ import json
 import shlex
 from pathlib import Path
 
+import pytest
 import yaml
 
 from shnn import cli, sweeps
@@ -135,3 +136,35 @@ def test_verify_runs_dir_option_and_bad_config(tmp_path, write_preset, capsys):
     assert cli.main(["verify", "--config", str(tmp_path / "missing.yaml")]) == 2
     err = capsys.readouterr().err
     assert "does not exist" in err and len(err.strip().splitlines()) == 1
+
+
+def _seconds(path: Path) -> float:
+    header, row = path.read_text().splitlines()[:2]
+    return float(dict(zip(header.split("\t"), row.split("\t")))["s"])
+
+
+def test_benchmark_times_survive_a_rerun_that_only_reloads(tmp_path, write_preset):
+    """A compute job's benchmark file holds its fits' seconds as measured when computed: a
+    rerun that reloads every record writes the same time, not its own few seconds."""
+    path = _preset(tmp_path, write_preset)
+    config = yaml.safe_load(path.read_text())
+    bench = tmp_path / "bench.tsv"
+    args = ["sweep", "--config", str(path), "--sweep", "sp-small", "--value", "12",
+            "--runs-dir", str(tmp_path / "runs"), "--csv", str(tmp_path / "s.csv"),
+            "--benchmark", str(bench)]
+    assert cli.main(args) == 0
+    specs = sweeps.sweep_points(config["sweeps"]["sp-small"], [12])[0][2]
+    records = [json.loads(record_path(tmp_path / "runs", s).read_text()) for s in specs]
+    measured = sum(r["wall_seconds"] for r in records)
+    assert _seconds(bench) == pytest.approx(measured, abs=1e-4)
+    for record, spec in zip(records, specs):  # pretend each fit took a minute to compute
+        record["wall_seconds"] = 60.0
+        record_path(tmp_path / "runs", spec).write_text(json.dumps(record))
+    assert cli.main(args) == 0  # nothing to compute: every record is reloaded
+    assert _seconds(bench) == pytest.approx(60.0 * len(specs), abs=1e-4)
+
+    base = ["baseline", "--config", str(path), "--case", "sp-small", "--runs-dir",
+            str(tmp_path / "runs"), "--csv", str(tmp_path / "b.csv"), "--benchmark", str(bench)]
+    assert cli.main(base) == 0
+    trained = _seconds(bench)
+    assert cli.main(base) == 0 and _seconds(bench) == trained  # training seconds, reloaded

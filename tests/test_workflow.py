@@ -1,15 +1,25 @@
 """Workflow: the DAG resolves for every preset; the smoke outputs exist and make sense."""
 
+import ast
 import csv
 import subprocess
 import sys
+from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
+import jupytext
+import nbformat
 import numpy as np
 import pytest
+from nbval.plugin import find_comment_markers, find_metadata_tags
+
+from shnn.manifest import ARTIFACTS as MANIFEST
+from shnn.manifest import METHODS
 
 ROOT = Path(__file__).resolve().parents[1]
-SMOKE_FIG = ROOT / "results" / "smoke" / "figures"
+SMOKE = ROOT / "results" / "smoke"
+SMOKE_FIG = SMOKE / "figures"
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 
 
@@ -55,16 +65,8 @@ def test_fig02_smoke_outputs():
             assert np.log10(err[0]) - np.log10(err[-1]) > 1.5, (sweep, method, err)
 
 
-ARTIFACTS = {"fig01_aswim_schematic": "pdf png csv",
-             "fig02_single_pendulum": "pdf png csv", "fig03_pendulum_frequency": "pdf png csv",
-             "fig04_lotka_volterra_errors": "pdf png csv",
-             "fig05_lotka_volterra_times": "pdf png csv",
-             "fig06_double_pendulum": "pdf png csv", "fig07_henon_heiles": "pdf png csv",
-             "fig07b_henon_heiles_loss": "pdf png csv",
-             "fig08_energy_conservation": "pdf png csv", "fig09_error_correction": "pdf png csv",
-             "tab01_accuracy": "csv md tex", "tab02_chaotic": "csv md tex",
-             "perf01_solver_scaling": "pdf png csv", "reproduction_report": "csv md",
-             "ex01_own_system": "pdf png csv"}
+#: Every artifact the smoke preset renders and the extensions of its files (the manifest).
+ARTIFACTS = {name: " ".join(art.outputs) for name, art in MANIFEST.items()}
 
 
 @pytest.mark.workflow
@@ -73,15 +75,72 @@ def test_every_artifact_and_rendered_notebook(name):
     for ext in ARTIFACTS[name].split():
         assert (SMOKE_FIG / f"{name}.{ext}").stat().st_size > 0
     assert {r["preset"] for r in _summary(name)} == {"smoke"}
-    nb = SMOKE_FIG / "notebooks" / f"{name}.ipynb"
-    assert "NBVAL_CHECK_OUTPUT" in nb.read_text()
-    assert (ROOT / "results" / "smoke" / "benchmarks" / f"{name}.tsv").exists()
+    # nbval --nbval-lax re-runs the rendered notebook and compares its checked cells' output:
+    # each must have printed something here, or the check compares nothing.
+    nb = nbformat.read(SMOKE_FIG / "notebooks" / f"{name}.ipynb", as_version=4)
+    checked = _nbval_checked(nb)
+    assert checked, f"nbval checks no cell of the rendered {name}"
+    for cell in checked:
+        assert _output_text(cell).strip(), (name, cell.source)
+    assert (SMOKE / "benchmarks" / f"{name}.tsv").exists()
+
+
+def _nbval_checked(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    """The code cells whose output ``pytest --nbval-lax`` compares: marked with a comment
+    (``# NBVAL_CHECK_OUTPUT``) or a cell tag, as nbval itself reads them."""
+    checked = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        options = dict(find_metadata_tags(cell.metadata))
+        options.update(find_comment_markers(cell.source))
+        if options.get("check"):
+            checked.append(cell)
+    return checked
+
+
+def _output_text(cell: nbformat.NotebookNode) -> str:
+    return "".join(out.get("text", "") + out.get("data", {}).get("text/plain", "")
+                   for out in cell.get("outputs", []))
+
+
+@pytest.mark.parametrize("name", list(MANIFEST))
+def test_every_notebook_has_a_cell_nbval_checks(name: str) -> None:
+    """Each artifact's notebook, as jupytext converts it for papermill, has a cell nbval
+    compares under --nbval-lax, and that cell prints (its key results)."""
+    nb = jupytext.read(ROOT / MANIFEST[name].notebook)
+    checked = _nbval_checked(nb)
+    assert checked, f"nbval --nbval-lax checks no cell of {name}"
+    for cell in checked:
+        calls = {node.func.id for node in ast.walk(ast.parse(cell.source))
+                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+        assert "print" in calls, (name, cell.source)
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open() as fh:
+        return list(csv.DictReader(fh))
 
 
 @pytest.mark.workflow
-def test_lotka_volterra_figures_share_fits():
-    errors, times = _summary("fig04_lotka_volterra_errors"), _summary("fig05_lotka_volterra_times")
-    assert errors == times
+@pytest.mark.parametrize("name, column, field", [
+    ("fig04_lotka_volterra_errors", "err", "test_rel_l2_H"),
+    ("fig05_lotka_volterra_times", "time", "fit_seconds")])
+def test_lotka_volterra_figures_aggregate_the_sweep_fits(name: str, column: str,
+                                                         field: str) -> None:
+    """Each point of figures 4 (errors) and 5 (fit times) is the mean, min and max over the
+    repeats of the Lotka-Volterra sweeps' per-fit rows, and every fit is shown."""
+    fits: dict[tuple[str, float, str], list[float]] = defaultdict(list)
+    for sweep in ("lv-zero-small", "lv-zero-large", "lv-five"):
+        for r in _csv(SMOKE / "sweeps" / f"{sweep}.csv"):
+            fits[r["sweep"], float(r["value"]), r["method"]].append(float(r[field]))
+    rows = _summary(name)
+    assert sorted((r["sweep"], float(r["value"]), r["method"]) for r in rows) == sorted(fits)
+    for r in rows:
+        values = fits[r["sweep"], float(r["value"]), r["method"]]
+        assert int(r["repeats"]) == len(values) > 1
+        for stat, f in (("mean", np.mean), ("min", np.min), ("max", np.max)):
+            assert float(r[f"{column}_{stat}"]) == pytest.approx(f(values), rel=1e-5), (r, stat)
 
 
 @pytest.mark.workflow
@@ -109,12 +168,37 @@ def test_table2_rows():
     assert {r["system"] for r in rows} == {"Double pendulum", "Hénon-Heiles (α = 1)"}
     for r in rows:
         assert 0 < float(r["err"]) and float(r["seconds"]) > 0
-        # The speed-up is the HNN's time over the method's, both measured in this run.
-        hnn = next(h for h in rows if h["system"] == r["system"] and h["method"] == "hnn")
-        assert float(r["speedup"]) == pytest.approx(float(hnn["seconds"]) / float(r["seconds"]),
-                                                    rel=1e-5)
     md = (SMOKE_FIG / "tab02_chaotic.md").read_text()
     assert "preset: smoke" in md and "HNN 200 steps" in md and "width 100" in md
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("case, system, figure", [
+    ("dp", "Double pendulum", "fig06_double_pendulum"),
+    ("hh", "Hénon-Heiles (α = 1)", "fig07_henon_heiles")])
+def test_table2_sets_each_method_beside_the_hnn_of_the_same_data(case: str, system: str,
+                                                                 figure: str) -> None:
+    """Table 2's HNN row is the preset's Adam baseline run; each sampled row is the figure's
+    sweep point at the HNN's width (double pendulum) or at alpha 1 (Henon-Heiles), means over
+    repeats; the speed-up is that baseline's seconds over the method's mean fit seconds."""
+    hnn = _csv(SMOKE / "hnn" / f"{case}.csv")[0]
+    value = float(hnn["width"]) if case == "dp" else 1.0
+    sampled = {r["method"]: r for r in _summary(figure) if float(r["value"]) == value}
+    table = {r["method"]: r for r in _summary("tab02_chaotic") if r["system"] == system}
+    assert set(table) == {"hnn", *METHODS} and set(sampled) == set(METHODS)
+    approx = _approx_row
+    assert approx(table["hnn"], seconds=hnn["fit_seconds"], err=hnn["test_rel_l2_H"],
+                  speedup=1.0, width=hnn["width"], steps=hnn["steps"])
+    for method in METHODS:
+        point = sampled[method]
+        assert approx(table[method], err=point["err_mean"], seconds=point["time_mean"],
+                      repeats=point["repeats"],
+                      speedup=float(hnn["fit_seconds"]) / float(point["time_mean"])), method
+
+
+def _approx_row(row: dict[str, str], **expected: Any) -> bool:
+    """Every ``expected`` field of a CSV row equal to within the CSV's 7 digits."""
+    return all(float(row[k]) == pytest.approx(float(v), rel=1e-5) for k, v in expected.items())
 
 
 @pytest.mark.workflow

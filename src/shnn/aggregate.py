@@ -10,8 +10,10 @@ from typing import Any
 
 import numpy as np
 
+from shnn import manifest
+
 #: Methods in the paper's legend order (sampled methods, then the Adam HNN).
-METHODS = ("elm", "uswim", "aswim", "swim", "hnn")
+METHODS = (*manifest.METHODS, manifest.BASELINE)
 
 #: Columns of an aggregated table: one row per (sweep, value, method).
 SUMMARY_COLUMNS = ("sweep", "value", "method", "repeats", "err_mean", "err_min", "err_max",

@@ -220,6 +220,9 @@ def _budget_options(parser: argparse.ArgumentParser) -> None:
                         f"the cost model says would end later; exit {EXIT_BUDGET}")
     parser.add_argument("--no-compute", action="store_true",
                         help="only read stored records; a missing one is an error")
+    parser.add_argument("--benchmark", metavar="TSV",
+                        help="write the compute seconds of the fits there, as measured when "
+                        "each was computed (a rerun that reloads them writes the same)")
 
 
 def _budget_stop(deadline: float | None):
@@ -374,7 +377,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             values = None if args.value is None else [shard_value(args.sweep, sweep, args.value)]
             write_csv(run_sweep(args.sweep, sweep, args.runs_dir, values=values,
                                 store_dir=config.get("store_dir"), compute=not args.no_compute,
-                                stop=_budget_stop(args.deadline)), args.csv)
+                                stop=_budget_stop(args.deadline), benchmark=args.benchmark),
+                      args.csv)
         elif args.command == "gather":
             from shnn.sweeps import concat_csv
 
@@ -383,7 +387,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from shnn.config import load
             from shnn.sweeps import BASELINE_COLUMNS, run_baseline, write_csv
 
-            options: dict[str, Any] = {"compute": not args.no_compute}
+            options: dict[str, Any] = {"compute": not args.no_compute,
+                                       "benchmark": args.benchmark}
             if args.checkpoint:
                 options.update(checkpoint=args.checkpoint, checkpoint_every=args.checkpoint_every)
             if args.deadline is not None:

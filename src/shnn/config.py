@@ -1,4 +1,11 @@
-"""Pipeline presets: load a YAML preset and validate it against ``schema.yaml`` beside it."""
+"""Pipeline presets: load a YAML preset and validate it against ``schema.yaml`` beside it.
+
+The schema check is jsonschema's, as in ``snakemake.utils.validate``, which is not used here
+for two reasons: presets are loaded outside Snakemake too (the ``shnn`` CLI, the notebooks,
+the paper runner ``shnn.timebox``), and it reports only the first violation, over several
+lines (message, failing schema, instance). :func:`validate` names every offending key on one
+line.
+"""
 
 from __future__ import annotations
 
@@ -38,6 +45,7 @@ def load(path: str | Path) -> dict[str, Any]:
     validate(config, schema, str(path))
     for sweep_id, sweep in config["sweeps"].items():
         _check_sweep(sweep_id, sweep, str(path))
+        _check_continuation(config, sweep_id, str(path))
     for case, hnn in config["hnn"].items():
         if case not in config["sweeps"]:
             raise ConfigError(f"{path}: hnn case {case!r} names no sweep; "
@@ -53,6 +61,41 @@ def load(path: str | Path) -> dict[str, Any]:
             h < config["error_correction"]["dt_true"] for h in config["error_correction"]["steps"]):
         raise ConfigError(f"{path}: error_correction/steps must all be >= dt_true")
     return config
+
+
+def continuations(config: dict[str, Any], sweep_id: str) -> list[str]:
+    """The sweeps of ``config`` that continue ``sweep_id`` (``continues: <sweep_id>``: more
+    values of it, same settings otherwise), in the preset's order."""
+    return [other for other, sweep in config["sweeps"].items()
+            if sweep.get("continues") == sweep_id]
+
+
+def _check_continuation(config: dict[str, Any], sweep_id: str, source: str) -> None:
+    """A continuing sweep names another, plain sweep of the preset, has its settings and
+    swept quantity, and only new values."""
+    sweep = config["sweeps"][sweep_id]
+    parent_id = sweep.get("continues")
+    if parent_id is None:
+        return
+    where = f"{source}: sweep {sweep_id!r}: continues {parent_id!r}"
+    parent = config["sweeps"].get(parent_id)
+    if parent is None or "continues" in parent:
+        raise ConfigError(f"{where}, which is not a sweep of this preset that continues none "
+                          f"(choose from {', '.join(continuable(config))})")
+    differ = sorted(k for k in {*sweep, *parent} - {"vary", "continues"}
+                    if sweep.get(k) != parent.get(k))
+    if differ or set(sweep["vary"]) != set(parent["vary"]):
+        raise ConfigError(f"{where} but differs in {', '.join(differ) or 'the swept quantity'}"
+                          "; a continuation only adds values")
+    key = next(iter(sweep["vary"]))
+    shared = sorted(set(sweep["vary"][key]) & set(parent["vary"][key]))
+    if shared:
+        raise ConfigError(f"{where} but repeats its {key} value(s) {shared}")
+
+
+def continuable(config: dict[str, Any]) -> list[str]:
+    """The sweeps another may continue: those that continue none."""
+    return [s for s, sweep in config["sweeps"].items() if "continues" not in sweep]
 
 
 def sweep_widths(sweep: dict[str, Any]) -> list[int]:

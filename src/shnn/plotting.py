@@ -7,17 +7,17 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-from shnn.sampling import SWEEP_ORDER
+from shnn.manifest import BASELINE, METHOD_LABELS, METHODS
 
 #: Legend label, colour and marker of each method, in the paper's legend order.
 METHOD_STYLE: dict[str, dict[str, str]] = {
-    "elm": {"label": "ELM", "color": "#05c9ff", "marker": "+"},
-    "uswim": {"label": "U-SWIM", "color": "#ff0000", "marker": "."},
-    "aswim": {"label": "A-SWIM", "color": "#28fa02", "marker": "x"},
-    "swim": {"label": "SWIM", "color": "#ffff00", "marker": "*"},
-    "hnn": {"label": "HNN (Adam)", "color": "#000000", "marker": "s"},
+    "elm": {"label": METHOD_LABELS["elm"], "color": "#05c9ff", "marker": "+"},
+    "uswim": {"label": METHOD_LABELS["uswim"], "color": "#ff0000", "marker": "."},
+    "aswim": {"label": METHOD_LABELS["aswim"], "color": "#28fa02", "marker": "x"},
+    "swim": {"label": METHOD_LABELS["swim"], "color": "#ffff00", "marker": "*"},
+    BASELINE: {"label": f"{METHOD_LABELS[BASELINE]} (Adam)", "color": "#000000", "marker": "s"},
 }
-METHOD_ORDER: tuple[str, ...] = tuple(m.value for m in SWEEP_ORDER)
+METHOD_ORDER: tuple[str, ...] = METHODS
 ERROR_LABEL = r"Rel. $L^2$ error on log10 scale"
 TIME_LABEL = "Time [s]"
 

@@ -13,49 +13,13 @@ import re
 import sys
 from pathlib import Path
 
-PRESETS = ("smoke", "default", "paper")
+from shnn.manifest import ARTIFACTS as MANIFEST
+from shnn.manifest import PRESETS, owned_jobs, report_keys
 
-#: artifact -> (paper artifact, extra jobs whose time it owns). Shared work is counted once,
-#: with the first artifact that needs it (fig05 reuses fig04's sweeps, tab01 those of fig02/04).
+#: artifact -> its README title and the other jobs whose time it owns (shared work is counted
+#: once, with the first artifact that needs it: fig05 reuses fig04's sweeps).
 ARTIFACTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "fig01_aswim_schematic": ("Fig. 1, the A-SWIM idea, drawn from a real small fit", ()),
-    "fig02_single_pendulum": ("Fig. 2, single pendulum: errors on two domains, times vs width",
-                              ("sweep_sp-small", "sweep_sp-large")),
-    "fig03_pendulum_frequency": ("Fig. 3, single pendulum f = 10, 15, 20: errors vs train size",
-                                 ("sweep_sp-f10", "sweep_sp-f15", "sweep_sp-f20")),
-    "fig04_lotka_volterra_errors": ("Fig. 4, Lotka-Volterra (3 cases): errors vs width",
-                                    ("sweep_lv-zero-small", "sweep_lv-zero-large",
-                                     "sweep_lv-five")),
-    "fig05_lotka_volterra_times": ("Fig. 5, Lotka-Volterra: times vs width (Fig. 4's fits)", ()),
-    "fig06_double_pendulum": ("Fig. 6, double pendulum: errors and times vs width",
-                              ("sweep_dp",)),
-    "fig07_henon_heiles": ("Fig. 7, Hénon-Heiles: errors and times vs alpha", ("sweep_hh",)),
-    "fig08_energy_conservation": ("Fig. 8, energy conservation: sampled MLP vs sampled HNN", ()),
-    "fig09_error_correction": ("Fig. 9, first-order error correction from snapshot pairs", ()),
-    "tab01_accuracy": ("Table 1, Adam-trained HNN vs sampled HNNs (width 1000)",
-                       tuple(f"hnn_{c}" for c in ("sp-small", "sp-large", "lv-zero-small",
-                                                  "lv-zero-large", "lv-five"))),
-    "tab02_chaotic": ("Table 2, chaotic systems: Adam HNN vs sampled HNNs, speed-ups",
-                      ("hnn_dp", "hnn_hh")),
-    "fig07b_henon_heiles_loss": ("Fig. 7b (diagnostic, not in the paper): HNN loss vs sampled "
-                                 "errors (Table 2's runs)", ()),
-    "perf01_solver_scaling": ("Performance (not in the paper): solver time and memory vs width",
-                              ("perf_scaling",)),
-    "ex01_own_system": ("Example (not in the paper): your own system (Duffing double well, "
-                        "`examples/duffing.py`) through the DAG", ("sweep_ex-duffing",)),
-    "reproduction_report": ("Reproduction report: every paper number vs ours, with verdicts",
-                            ()),
-}
-#: The report rows of each artifact (``artifact`` column of the reproduction report).
-REPORT_KEYS = {"fig02_single_pendulum": "fig02", "fig03_pendulum_frequency": "fig03",
-               "fig04_lotka_volterra_errors": "fig04", "fig06_double_pendulum": "fig06",
-               "fig07_henon_heiles": "fig07", "fig08_energy_conservation": "fig08",
-               "fig09_error_correction": "fig09", "tab01_accuracy": "tab01",
-               "tab02_chaotic": "tab02"}
-#: Worked examples: rendered by the presets that define their sweep, never by the paper's.
-EXAMPLES = ("ex01_own_system",)
-OUTPUTS = {"tab01_accuracy": "csv,md,tex", "tab02_chaotic": "csv,md,tex",
-           "reproduction_report": "csv,md"}
+    name: (art.title, owned_jobs(name)) for name, art in MANIFEST.items()}
 #: Where the paper preset renders (``figures_dir`` of ``config/paper.yaml``).
 PAPER_FIGURES = Path("figures/paper")
 
@@ -88,7 +52,7 @@ def agreement(report_csv: Path) -> tuple[str, dict[str, str]]:
         rows = list(csv.DictReader(fh))
     preset = rows[0]["preset"] if rows else ""
     out = {}
-    for name, key in REPORT_KEYS.items():
+    for name, key in report_keys().items():
         mine = [r["verdict"] for r in rows if r["artifact"] == key]
         agree, differ = mine.count("agrees"), mine.count("differs")
         other = len(mine) - agree - differ
@@ -137,10 +101,11 @@ def artifact_table(results: Path, report_csv: Path = Path("figures/reproduction_
             so_far = sum(measured[j][0] for j in jobs if j in measured)
             times[-1] = f"running ({_fmt(so_far)} so far)" if so_far else "not run"
         extra = f" (+ {', '.join(f'`{j}`' for j in jobs)})" if jobs else ""
-        lines.append(f"| {label} | `notebooks/{name}.py` | `{name}`{extra} | "
-                     f"`{name}.{{{OUTPUTS.get(name, 'pdf,png,csv')}}}` | " + " | ".join(times)
+        lines.append(f"| {label} | `{MANIFEST[name].notebook}` | `{name}`{extra} | "
+                     f"`{name}.{{{','.join(MANIFEST[name].outputs)}}}` | " + " | ".join(times)
                      + f" | {agrees.get(name, 'no paper numbers')} | "
-                     + ("not in this preset" if name in EXAMPLES else paper_link(name)) + " |")
+                     + ("not in this preset" if MANIFEST[name].kind == "example"
+                        else paper_link(name)) + " |")
     totals = [_fmt(sum(b.values())) if b else "not run" for b in bench.values()]
     so_far = sum(sec for sec, _ in measured.values())
     if so_far and not all(complete for _, complete in measured.values()):
@@ -194,7 +159,7 @@ def cluster_table(config_path: Path, estimate_json: Path, adam_json: Path) -> st
     and the estimated core-hours of all its jobs on the 2-core reference machine.
     """
     from shnn.config import load
-    from shnn.report import SWEEP_ARTIFACT
+    from shnn.manifest import report_key_of
     from shnn.resources import CostModel, baseline_resources, shard_resources
     from shnn.sweeps import shard_labels, shard_value
 
@@ -202,12 +167,15 @@ def cluster_table(config_path: Path, estimate_json: Path, adam_json: Path) -> st
     costs = CostModel.from_files(estimate_json, adam_json)
     rows: dict[str, list[dict[str, int]]] = {}
     for sweep_id, sweep in config["sweeps"].items():
-        art = SWEEP_ARTIFACT.get(sweep_id, sweep_id)
+        try:  # a continuation (dp-wide) is shown by its sweep's artifact
+            art = report_key_of("sweeps", sweep.get("continues", sweep_id))
+        except KeyError:  # a sweep no paper artifact reads (an example's)
+            art = sweep_id
         rows.setdefault(art, []).extend(
             shard_resources(costs, sweep, shard_value(sweep_id, sweep, label))
             for label in shard_labels(sweep))
     for case, hnn in config["hnn"].items():
-        art = "tab02" if case in ("dp", "hh") else "tab01"
+        art = report_key_of("baselines", case)
         rows.setdefault(art, []).append(baseline_resources(costs, hnn))
     lines = ["| artifact | jobs | largest job: memory | largest job: run time | "
              "all jobs: declared run time |", "|---|---|---|---|---|"]

@@ -235,9 +235,11 @@ def shard_value(sweep_id: str, sweep: dict[str, Any], label: str) -> Any:
 def run_sweep(sweep_id: str, sweep: dict[str, Any], runs_dir: str | Path,
               progress: bool = True, values: Collection[Any] | None = None, *,
               store_dir: str | Path | None = None, compute: bool = True,
-              stop: StopRule | None = None) -> list[dict[str, Any]]:
+              stop: StopRule | None = None, benchmark: str | Path | None = None
+              ) -> list[dict[str, Any]]:
     """Run (or load) every fit of a sweep, or of the sweep values in ``values`` (a shard);
-    returns one CSV row per fit, in the preset's order.
+    returns one CSV row per fit, in the preset's order. ``benchmark``: write the fits'
+    :func:`record_seconds` there (:func:`write_benchmark`).
 
     Existing records with identical settings are reused; missing ones are computed and
     written atomically, so an interrupted sweep resumes where it stopped. With ``store_dir``
@@ -249,6 +251,7 @@ def run_sweep(sweep_id: str, sweep: dict[str, Any], runs_dir: str | Path,
     key = next(iter(sweep["vary"]))
     rows = []
     computed = 0
+    seconds = 0.0
     points = sweep_points(sweep, values)
     stores: dict[Any, RecordStore] = {}
     for value, repeat, specs in tqdm(points, desc=sweep_id, disable=not progress):
@@ -267,10 +270,35 @@ def run_sweep(sweep_id: str, sweep: dict[str, Any], runs_dir: str | Path,
                 computed += 1
                 log.info("%s %s=%s r=%d %s: %.3e in %.2fs", sweep_id, key, value, repeat,
                          spec.method, record["test_rel_l2_H"], record["fit_seconds"])
+            seconds += record_seconds(record)
             rows.append(_row(sweep_id, key, value, repeat, spec, record))
     log.info("%s: %d fits computed, %d reused from %s", sweep_id, computed,
              len(rows) - computed, store_dir or runs_dir)
+    if benchmark is not None:
+        write_benchmark(benchmark, seconds)
     return rows
+
+
+def record_seconds(record: dict[str, Any]) -> float:
+    """The compute seconds of one stored fit, as measured when it was computed: a sampled
+    fit's wall seconds (data, fit and errors; the fit seconds of a record made before wall
+    seconds were kept), an Adam baseline's training seconds summed over its segments."""
+    if record["settings"]["method"] == "hnn":
+        return float(record["fit_seconds"])
+    return float(record.get("wall_seconds", record["fit_seconds"]))
+
+
+def write_benchmark(path: str | Path, seconds: float) -> None:
+    """A compute job's time as a Snakemake-style benchmark file (columns ``s``, ``h:m:s``),
+    the sum of its fits' :func:`record_seconds`: a run that only reloads stored fits writes
+    the times measured when they were computed, never its own few seconds of reading."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    whole = int(seconds)
+    hms = f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
+    tmp = path.with_name(f".tmp-{path.name}")
+    tmp.write_text(f"s\th:m:s\n{seconds:.4f}\t{hms}\n")
+    tmp.replace(path)
 
 
 def missing_fits(sweep_id: str, sweep: dict[str, Any], value: Any,
@@ -328,11 +356,14 @@ def baseline_row(spec: FitSpec, case: str, record: dict[str, Any]) -> dict[str, 
 
 
 def run_baseline(config: dict[str, Any], case: str, runs_dir: str | Path,
-                 compute: bool = True, **options: Any) -> dict[str, Any]:
+                 compute: bool = True, benchmark: str | Path | None = None,
+                 **options: Any) -> dict[str, Any]:
     """Train (or load) one Adam baseline; returns its CSV row (``options``: those of
-    :func:`baseline_record`)."""
-    return baseline_row(baseline_spec(config, case), case,
-                        baseline_record(config, case, runs_dir, compute, **options))
+    :func:`baseline_record`; ``benchmark``: write its training seconds there)."""
+    record = baseline_record(config, case, runs_dir, compute, **options)
+    if benchmark is not None:
+        write_benchmark(benchmark, record_seconds(record))
+    return baseline_row(baseline_spec(config, case), case, record)
 
 
 def _row(sweep_id: str, key: str, value: Any, repeat: int, spec: FitSpec,
@@ -397,12 +428,15 @@ def read_csv(path: str | Path) -> list[dict[str, Any]]:
 
 def load_sweeps(config: dict[str, Any], sweep_ids: Iterable[str], sweeps_dir: str | Path,
                 runs_dir: str | Path) -> list[dict[str, Any]]:
-    """Rows of several sweeps: read each sweep's CSV, or run the sweep first if it is missing."""
+    """Rows of several sweeps: read each sweep's CSV, or run the sweep first if it is missing.
+    The rows of a sweep that continues another (``continues: dp``) are labelled with that one:
+    they are more values of it."""
     rows: list[dict[str, Any]] = []
     for sweep_id in sweep_ids:
         path = Path(sweeps_dir) / f"{sweep_id}.csv"
         if not path.exists():
             write_csv(run_sweep(sweep_id, config["sweeps"][sweep_id], runs_dir,
                                 store_dir=config.get("store_dir")), path)
-        rows += read_csv(path)
+        label = config["sweeps"][sweep_id].get("continues", sweep_id)
+        rows += [{**row, "sweep": label} for row in read_csv(path)]
     return rows

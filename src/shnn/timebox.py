@@ -6,11 +6,13 @@ results accumulate in the committed store (``store_dir`` of ``config/paper.yaml`
 checkpoint. ``python -m shnn.timebox run --minutes 150`` (``make paper MINUTES=150``)
 
 1. works through the :func:`plan` in priority order (Table 1's five Adam baselines, fig02,
-   fig04/05, fig08, fig09, fig03, fig07, Table 2's two baselines, fig06 up to width 5000, then
-   the double pendulum's wider shards), each unit a ``shnn`` job in its own process that gets
-   the deadline: a sweep shard starts no fit the cost model says would end after it, an Adam
-   baseline checkpoints and stops at it; a job still running at the deadline plus a grace
-   period is killed (its finished fits are stored; at most the fit in flight is lost);
+   fig04/05, fig08, fig09, fig03, fig07, Table 2's two baselines, fig06 up to width 5000
+   (sweep ``dp``), then the double pendulum's wider widths (sweep ``dp-wide``, which
+   continues ``dp``: fig06 shows them once all are computed)), each unit a ``shnn`` job in its
+   own process that gets the deadline: a sweep shard starts no fit the cost model says would
+   end after it, an Adam baseline checkpoints and stops at it; a job still running at the
+   deadline plus a grace period is killed (its finished fits are stored; at most the fit in
+   flight is lost);
 2. then renders, through Snakemake, every paper artifact whose inputs are complete
    (``figures/paper/``), and the paper-preset reproduction report over them.
 
@@ -31,9 +33,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from shnn.manifest import paper_results
 from shnn.resources import CostModel
 from shnn.store import RecordLog, baseline_log_path, checkpoint_path, shard_log_path
-from shnn.sweeps import baseline_spec, missing_fits, shard_label, sweep_points
+from shnn.sweeps import (
+    baseline_spec,
+    missing_fits,
+    record_seconds,
+    shard_label,
+    sweep_points,
+)
 
 CONFIG = "config/paper.yaml"
 COSTS = ("bench/results/paper_estimate.json", "bench/results/adam_speed.json")
@@ -43,31 +52,17 @@ EXIT_BUDGET = 75
 GRACE_SECONDS = 60
 #: Adam steps between checkpoints of a baseline (about a minute at width 5000 on 2 cores).
 CHECKPOINT_EVERY = 1000
-#: Double-pendulum widths above this are cluster work: computed here only after the rest.
-LOCAL_DP_WIDTH = 5000
 #: Run time of the artifacts that compute inside their notebook, in seconds: the default
 #: preset's measured times (README runtime table), whose settings fig08 shares; fig09 runs 10
 #: instead of 3 cheap repeats, so its figure is scaled by 10/3 and rounded up.
 NOTEBOOK_SECONDS = {"fig08_energy_conservation": 110.0, "fig09_error_correction": 30.0}
 
-#: artifact -> (sweeps, Adam baselines) it reads; fig01 and the notebook-computed fig08/09
-#: need neither. perf01 (a solver benchmark, not a paper result) is left to a full
-#: ``snakemake --config preset=paper`` run.
+#: artifact -> (sweeps, Adam baselines) it reads, for the paper's figures and tables
+#: (:mod:`shnn.manifest`); fig01 and the notebook-computed fig08/09 need neither. perf01 (a
+#: solver benchmark, not a paper result) is left to a full ``snakemake --config
+#: preset=paper`` run.
 ARTIFACT_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "fig01_aswim_schematic": ((), ()),
-    "fig02_single_pendulum": (("sp-small", "sp-large"), ()),
-    "fig03_pendulum_frequency": (("sp-f10", "sp-f15", "sp-f20"), ()),
-    "fig04_lotka_volterra_errors": (("lv-zero-small", "lv-zero-large", "lv-five"), ()),
-    "fig05_lotka_volterra_times": (("lv-zero-small", "lv-zero-large", "lv-five"), ()),
-    "fig06_double_pendulum": (("dp",), ()),
-    "fig07_henon_heiles": (("hh",), ()),
-    "fig07b_henon_heiles_loss": (("hh",), ("hh",)),
-    "fig08_energy_conservation": ((), ()),
-    "fig09_error_correction": ((), ()),
-    "tab01_accuracy": (("sp-small", "sp-large", "lv-zero-small", "lv-zero-large", "lv-five"),
-                       ("sp-small", "sp-large", "lv-zero-small", "lv-zero-large", "lv-five")),
-    "tab02_chaotic": (("dp", "hh"), ("dp", "hh")),
-}
+    art.name: (art.sweeps, art.baselines) for art in paper_results()}
 #: The priority order of the work: (kind, names) with kind ``baseline``, ``sweep`` or
 #: ``notebook`` (an artifact computed inside its notebook).
 PRIORITY: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -79,6 +74,7 @@ PRIORITY: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sweep", ("hh",)),
     ("baseline", ("hh", "dp")),
     ("sweep", ("dp",)),
+    ("sweep", ("dp-wide",)),  # widths 5500-10000: cluster work, computed here after the rest
 )
 
 
@@ -115,10 +111,8 @@ class Progress:
 
 
 def plan(config: dict[str, Any]) -> list[Unit]:
-    """Every unit of the paper preset, in priority order (double-pendulum shards wider than
-    :data:`LOCAL_DP_WIDTH` last)."""
+    """Every unit of the paper preset, in priority order."""
     units: list[Unit] = []
-    late: list[Unit] = []
     for kind, names in PRIORITY:
         section = {"sweep": "sweeps", "baseline": "hnn"}.get(kind)
         for name in names:
@@ -127,11 +121,9 @@ def plan(config: dict[str, Any]) -> list[Unit]:
             if kind != "sweep":
                 units.append(Unit(kind, name))
                 continue
-            for value in next(iter(config["sweeps"][name]["vary"].values())):
-                unit = Unit("sweep", name, value)
-                wide = name == "dp" and int(value) > LOCAL_DP_WIDTH
-                (late if wide else units).append(unit)
-    return units + late
+            units += [Unit("sweep", name, value)
+                      for value in next(iter(config["sweeps"][name]["vary"].values()))]
+    return units
 
 
 def figures_dir(config: dict[str, Any]) -> Path:
@@ -188,6 +180,17 @@ def progress(config: dict[str, Any], unit: Unit, costs: CostModel) -> Progress:
     return Progress(total - len(missing), total, seconds)
 
 
+def sweep_progress(config: dict[str, Any], sweep_id: str, costs: CostModel | None = None
+                   ) -> Progress:
+    """Fits done of one sweep, of all, and the estimated seconds left."""
+    costs = costs or CostModel.from_files(*COSTS)
+    total = Progress(0, 0, 0.0)
+    for unit in plan(config):
+        if unit.kind == "sweep" and unit.name == sweep_id:
+            total += progress(config, unit, costs)
+    return total
+
+
 def artifact_progress(config: dict[str, Any], costs: CostModel | None = None
                       ) -> dict[str, dict[str, Progress]]:
     """Per artifact: ``{"fits": ..., "steps": ...}`` progress of the sweeps and baselines it
@@ -220,8 +223,7 @@ def measured_seconds(config: dict[str, Any]) -> dict[str, tuple[float, bool]]:
     for unit in plan(config):
         if unit.kind == "sweep":
             log = RecordLog(shard_log_path(store, unit.name, shard_label(unit.value)))
-            seconds = sum(r.get("wall_seconds", r["fit_seconds"])
-                          for r in log.records().values())
+            seconds = sum(record_seconds(r) for r in log.records().values())
             complete = not missing_fits(unit.name, config["sweeps"][unit.name], unit.value,
                                         store)
             before = out.get(f"sweep_{unit.name}", (0.0, True))
@@ -230,11 +232,20 @@ def measured_seconds(config: dict[str, Any]) -> dict[str, tuple[float, bool]]:
             record = RecordLog(baseline_log_path(store, unit.name)).get(
                 baseline_spec(config, unit.name))
             if record is not None:
-                out[f"hnn_{unit.name}"] = (float(record["fit_seconds"]), True)
+                out[f"hnn_{unit.name}"] = (record_seconds(record), True)
             else:
                 out[f"hnn_{unit.name}"] = (checkpoint_seconds(
                     checkpoint_path(store, unit.name)), False)
     return out
+
+
+def continued_sweeps(config: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(artifact, sweep)`` for every sweep that continues one an artifact reads (fig06 and
+    dp-wide): computed after the rest, shown by the artifact once complete."""
+    from shnn.config import continuations
+
+    return [(artifact, later) for artifact, (sweeps, _) in ARTIFACT_INPUTS.items()
+            for s in sweeps for later in continuations(config, s)]
 
 
 def complete_artifacts(config: dict[str, Any]) -> list[str]:
@@ -259,6 +270,10 @@ def status_table(config: dict[str, Any]) -> str:
                      f"{_left(parts, left)} | "
                      f"{'yes' if artifact_rendered(config, artifact) else 'no'} |")
     costs = CostModel.from_files(*COSTS)
+    for artifact, later in continued_sweeps(config):
+        done = sweep_progress(config, later, costs)
+        lines.append(f"| `{artifact}`, continued: sweep `{later}` | {_cell(done)} | – | "
+                     f"{_left({'fits': done}, done.seconds_left)} | once complete |")
     total = sum(progress(config, unit, costs).seconds_left for unit in plan(config))
     lines.append(f"| **all** (shared work once) | | | {_hours(total)} | |")
     return "\n".join(lines)

@@ -1,0 +1,102 @@
+"""A rule reruns only when what it uses changed: editing a reporting module plans no compute
+job, editing a science module plans them all again; the README generator is an input of
+nothing. Checked with ``snakemake -n`` on a fresh copy whose outputs all exist."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from shnn import manifest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+COMPUTE_RULES = {"sweep_shard", "hnn_baseline", "perf_scaling"}
+BUILT, EDITED = 1_700_000_000, 1_800_000_000  # mtimes: every file, then the edited module
+
+
+def _dry_run(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--cores", "2",
+                             "--config", "preset=smoke", *args], cwd=repo,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def _planned_rules(repo: Path) -> set[str]:
+    """The rules of the jobs a dry run plans."""
+    out = _dry_run(repo).stdout
+    return {line.split(":", 1)[0].split()[-1] for line in out.splitlines()
+            if line.startswith(("rule ", "localrule "))}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, repository_copier) -> Path:
+    """A fresh copy of the repository in which every output of the smoke preset exists and
+    is as new as its sources (placeholder files: only the plan is looked at)."""
+    fresh_repo = repository_copier(tmp_path_factory.mktemp("built") / "repo")
+    outputs = set()
+    for line in _dry_run(fresh_repo, "--forceall").stdout.splitlines():
+        if line.strip().startswith("output:"):
+            outputs.update(line.split("output:", 1)[1].strip().split(", "))
+    for name in outputs:
+        path = fresh_repo / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("placeholder\n")
+    for path in fresh_repo.rglob("*"):
+        if path.is_file():
+            os.utime(path, (BUILT, BUILT))
+    assert _planned_rules(fresh_repo) == set(), "a built copy should plan nothing"
+    return fresh_repo
+
+
+@pytest.fixture
+def repo(built) -> Path:
+    """The built copy; every module edited by a test is put back afterwards."""
+    yield built
+    for path in (built / "src" / "shnn").glob("**/*.py"):
+        os.utime(path, (BUILT, BUILT))
+
+
+def _edit(repo: Path, module: str) -> None:
+    os.utime(repo / "src" / "shnn" / f"{module}.py", (EDITED, EDITED))
+
+
+@pytest.mark.parametrize("module", ["plotting", "aggregate", "report/claims"])
+def test_editing_a_reporting_module_plans_no_compute_job(repo, module):
+    _edit(repo, module)
+    planned = _planned_rules(repo)
+    assert planned, f"editing {module}.py should re-render the notebooks that import it"
+    assert not planned & COMPUTE_RULES, planned
+
+
+@pytest.mark.parametrize("module", ["models", "records"])
+def test_editing_a_science_module_plans_the_compute_jobs(repo, module):
+    _edit(repo, module)
+    planned = _planned_rules(repo)
+    assert {"sweep_shard", "hnn_baseline"} <= planned, planned
+
+
+def test_the_readme_generator_is_an_input_of_nothing(repo):
+    _edit(repo, "readme")
+    assert _planned_rules(repo) == set()
+
+
+def test_a_notebook_depends_on_the_modules_it_imports():
+    # plotting is imported by the figure notebooks only, never by the compute commands
+    code = set(manifest.module_files(modules=manifest.COMPUTE_MODULES))
+    assert "src/shnn/plotting.py" not in code and "src/shnn/models.py" in code
+    assert "src/shnn/plotting.py" in manifest.module_files(
+        ROOT / "notebooks" / "fig02_single_pendulum.py")
+    assert "src/shnn/energy.py" in manifest.module_files(
+        ROOT / "notebooks" / "fig08_energy_conservation.py")
+
+
+def test_imported_modules_reads_every_import_form():
+    source = ("import shnn.models\nfrom shnn import plotting, aggregate\n"
+              "from shnn.records import FitSpec\nimport numpy\n"
+              "def f():\n    from shnn.energy import run\n")
+    assert manifest.imported_modules(source) == {"__init__", "models", "plotting",
+                                                 "aggregate", "records", "energy"}
