@@ -134,8 +134,11 @@ def sweep_stored(sweep_id):
 
 def shown_continuations(art):
     """The sweeps continuing an artifact's sweeps (`continues:` in the preset, the paper's
-    dp-wide) that its notebook shows: all, or in a preset with a store those complete there
-    (a later run re-renders the artifact with the others once they are)."""
+    dp-wide) that its notebook shows (an artifact marked `continued` in the manifest: fig06):
+    all, or in a preset with a store those complete there (a later run re-renders the artifact
+    with the others once they are)."""
+    if not art.continued:
+        return []
     return [c for s in art.sweeps for c in shnn.config.continuations(CFG, s)
             if not STORE or sweep_stored(c)]
 

@@ -56,7 +56,7 @@ def test_every_sweep_is_timed_with_exactly_one_artifact(preset):
     config = PRESETS[preset]
     owners: dict[str, list[str]] = {}
     for art in manifest.artifacts_in(config):
-        for job in manifest.owned_jobs(art.name):
+        for job in (*manifest.owned_jobs(art.name), *manifest.continued_jobs(art.name, config)):
             owners.setdefault(job, []).append(art.name)
     for job in [f"sweep_{s}" for s in config["sweeps"]] + [f"hnn_{c}" for c in config["hnn"]]:
         assert len(owners.get(job, [])) == 1, (job, owners.get(job))

@@ -61,7 +61,9 @@ class Artifact:
     ``report_key`` the ``artifact`` column of its rows in the reproduction report;
     ``threads``: it computes at the preset's scale inside its notebook, with the job's threads;
     ``source``: the notebook it renders, if not its own (figures 4 and 5 render one notebook,
-    with parameter ``kind``).
+    with parameter ``kind``); ``continued``: it also shows the sweeps that continue its sweeps
+    to more values (``continues:`` in a preset: the paper preset's dp-wide in fig06), passed
+    as parameter ``continuations``.
     """
 
     name: str
@@ -76,6 +78,7 @@ class Artifact:
     report_key: str | None = None
     threads: bool = False
     source: str | None = None
+    continued: bool = False
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -139,7 +142,7 @@ _ARTIFACTS = (
              source="fig04_05_lotka_volterra"),
     Artifact("fig06_double_pendulum", "figure",
              "Fig. 6, double pendulum: errors and times vs width", sweeps=("dp",),
-             params={"sweeps_dir": SWEEPS_DIR}, report_key="fig06"),
+             params={"sweeps_dir": SWEEPS_DIR}, report_key="fig06", continued=True),
     Artifact("fig07_henon_heiles", "figure", "Fig. 7, Hénon-Heiles: errors and times vs alpha",
              sweeps=("hh",), params={"sweeps_dir": SWEEPS_DIR}, report_key="fig07"),
     Artifact("fig08_energy_conservation", "figure",
@@ -217,6 +220,18 @@ def owned_jobs(name: str) -> tuple[str, ...]:
             return mine
         seen.update(jobs)
     raise KeyError(name)
+
+
+def continued_jobs(name: str, config: Mapping[str, Any]) -> tuple[str, ...]:
+    """The sweep jobs (``sweep_<id>``) of a preset that continue ``name``'s sweeps (the paper
+    preset's ``dp-wide`` for fig06): its work too, shown once complete."""
+    from shnn.config import continuations
+
+    art = ARTIFACTS[name]
+    if not art.continued:
+        return ()
+    return tuple(f"sweep_{later}" for s in art.sweeps if s in config["sweeps"]
+                 for later in continuations(dict(config), s))
 
 
 # --- which code a job depends on -----------------------------------------------------------

@@ -73,6 +73,16 @@ def paper_measured(config_path: Path) -> dict[str, tuple[float, bool]]:
     return measured_seconds(load(config_path))
 
 
+def paper_continued(config_path: Path) -> dict[str, tuple[str, ...]]:
+    """Per artifact, the paper preset's sweep jobs that continue its sweeps (fig06:
+    ``sweep_dp-wide``)."""
+    from shnn.config import load
+    from shnn.manifest import continued_jobs
+
+    config = load(config_path)
+    return {name: jobs for name in MANIFEST if (jobs := continued_jobs(name, config))}
+
+
 def paper_link(name: str, folder: Path = PAPER_FIGURES) -> str:
     """A link to the paper-preset rendering of an artifact, or "not yet"."""
     notebook = folder / "notebooks" / f"{name}.ipynb"
@@ -91,6 +101,7 @@ def artifact_table(results: Path, report_csv: Path = Path("figures/reproduction_
              + " | ".join(f"runtime {p}" for p in PRESETS)
              + f" | agrees with paper? ({preset or 'no report yet'}) | paper preset |",
              "|---|---|---|---|" + "---|" * (len(PRESETS) + 2)]
+    later_jobs = paper_continued(paper_config) if paper_config else {}
     for name, (label, jobs) in ARTIFACTS.items():
         times = []
         for p in PRESETS:
@@ -100,7 +111,15 @@ def artifact_table(results: Path, report_csv: Path = Path("figures/reproduction_
         if unfinished and times[-1] == "not run":
             so_far = sum(measured[j][0] for j in jobs if j in measured)
             times[-1] = f"running ({_fmt(so_far)} so far)" if so_far else "not run"
-        extra = f" (+ {', '.join(f'`{j}`' for j in jobs)})" if jobs else ""
+        later = later_jobs.get(name, ())
+        if later:  # the paper preset's continuation (dp-wide): its own line in the cell
+            so_far = sum(measured.get(j, (0.0, False))[0] for j in later)
+            done = all(measured.get(j, (0.0, False))[1] for j in later)
+            state = _fmt(so_far) if done else (f"running, {_fmt(so_far)} so far" if so_far
+                                                else "not run")
+            times[-1] += f"; {', '.join(later)}: {state}"
+        listed = [*jobs, *later]
+        extra = f" (+ {', '.join(f'`{j}`' for j in listed)})" if listed else ""
         lines.append(f"| {label} | `{MANIFEST[name].notebook}` | `{name}`{extra} | "
                      f"`{name}.{{{','.join(MANIFEST[name].outputs)}}}` | " + " | ".join(times)
                      + f" | {agrees.get(name, 'no paper numbers')} | "

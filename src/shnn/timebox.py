@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from shnn.manifest import paper_results
+from shnn.manifest import continued_jobs, paper_results
 from shnn.resources import CostModel
 from shnn.store import RecordLog, baseline_log_path, checkpoint_path, shard_log_path
 from shnn.sweeps import (
@@ -240,12 +240,11 @@ def measured_seconds(config: dict[str, Any]) -> dict[str, tuple[float, bool]]:
 
 
 def continued_sweeps(config: dict[str, Any]) -> list[tuple[str, str]]:
-    """``(artifact, sweep)`` for every sweep that continues one an artifact reads (fig06 and
-    dp-wide): computed after the rest, shown by the artifact once complete."""
-    from shnn.config import continuations
-
-    return [(artifact, later) for artifact, (sweeps, _) in ARTIFACT_INPUTS.items()
-            for s in sweeps for later in continuations(config, s)]
+    """``(artifact, sweep)`` for every sweep that continues one an artifact shows (fig06 and
+    dp-wide, :func:`shnn.manifest.continued_jobs`): computed after the rest, shown by the
+    artifact once complete."""
+    return [(art.name, job.removeprefix("sweep_")) for art in paper_results()
+            for job in continued_jobs(art.name, config)]
 
 
 def complete_artifacts(config: dict[str, Any]) -> list[str]:
