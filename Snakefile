@@ -144,7 +144,8 @@ def shown_continuations(art):
 
 
 def papermill(art):
-    """The papermill command of one artifact's notebook, parameters as plain strings."""
+    """The papermill command of one artifact's notebook, parameters as plain strings (the
+    rule adds the redirection to its log)."""
     params = {k: in_preset(v) for k, v in art.params.items()}
     if shown_continuations(art):
         params["continuations"] = ",".join(shown_continuations(art))
@@ -152,7 +153,7 @@ def papermill(art):
     return (f"{PY} -m papermill {RES}/notebooks/src/{art.notebook_name}.ipynb "
             f"{FIG}/notebooks/{art.name}.ipynb --cwd . --log-output -p preset {PRESET} "
             f"-p config_path {CONFIG_FILE} -p runs_dir {RUNS} -p out_stem {FIG}/{art.name} "
-            f"{args} > {{log}} 2>&1")
+            f"{args}")
 
 
 def artifact_inputs(art):

@@ -1,5 +1,7 @@
 # One rule per artifact of the manifest (shnn.manifest.ARTIFACTS), named after it: papermill
-# runs the artifact's notebook with the preset's parameters and the artifact's own.
+# runs the artifact's notebook with the preset's parameters and the artifact's own. The
+# command is a parameter: Snakemake evaluates `shell:` when a job runs, after the loop has
+# moved on, but `params:` here, once per rule.
 
 for _art in ARTIFACTS.values():
 
@@ -11,10 +13,12 @@ for _art in ARTIFACTS.values():
         output:
             artifact_outputs(_art.name),
             f"{FIG}/notebooks/{_art.name}.ipynb",
+        params:
+            command=papermill(_art),
         threads: THREADS if _art.threads else 1
         log:
             f"{RES}/logs/{_art.name}.log",
         benchmark:
             f"{RES}/benchmarks/{_art.name}.tsv"
         shell:
-            papermill(_art)
+            "{params.command} > {log} 2>&1"
