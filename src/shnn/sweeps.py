@@ -25,6 +25,7 @@ from shnn.models import SampledHNN
 from shnn.records import (
     FitSpec,
     InvalidRecord,
+    atomic_write,
     read_record,
     record_path,
     record_problems,
@@ -292,13 +293,10 @@ def write_benchmark(path: str | Path, seconds: float) -> None:
     """A compute job's time as a Snakemake-style benchmark file (columns ``s``, ``h:m:s``),
     the sum of its fits' :func:`record_seconds`: a run that only reloads stored fits writes
     the times measured when they were computed, never its own few seconds of reading."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     whole = int(seconds)
     hms = f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
-    tmp = path.with_name(f".tmp-{path.name}")
-    tmp.write_text(f"s\th:m:s\n{seconds:.4f}\t{hms}\n")
-    tmp.replace(path)
+    text = f"s\th:m:s\n{seconds:.4f}\t{hms}\n".encode()
+    atomic_write(path, lambda fh: fh.write(text))
 
 
 def missing_fits(sweep_id: str, sweep: dict[str, Any], value: Any,
