@@ -59,13 +59,13 @@ cluster-test: smoke
 # committed store records/paper/ (commit it). PYTHONPATH=src: a checkout or git worktree runs
 # its own code, even with another checkout's VENV.
 paper: $(STAMP)
-	PYTHONPATH=src $(BIN)/python -m shnn.timebox run --minutes "$(MINUTES)"
+	PYTHONPATH=src $(BIN)/python -m shnn.pipeline.timebox run --minutes "$(MINUTES)"
 
 paper-status: $(STAMP)
-	PYTHONPATH=src $(BIN)/python -m shnn.timebox status
+	PYTHONPATH=src $(BIN)/python -m shnn.pipeline.timebox status
 
 paper-render: $(STAMP)
-	PYTHONPATH=src $(BIN)/python -m shnn.timebox render
+	PYTHONPATH=src $(BIN)/python -m shnn.pipeline.timebox render
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
@@ -74,7 +74,7 @@ clean-smoke:
 	rm -rf results/smoke
 
 readme: $(STAMP)
-	$(BIN)/python -m shnn.readme README.md
+	$(BIN)/python tools/readme.py README.md
 
 # The self-contained HTML report of the default-preset build (run `make all` first).
 report: $(STAMP)

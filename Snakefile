@@ -1,5 +1,5 @@
 # sampled-hnn: every paper artifact is one rule, one name, one rendered notebook (the manifest,
-# src/shnn/manifest.py, lists them).
+# src/shnn/pipeline/manifest.py, lists them).
 #   snakemake --cores all                          default preset -> figures/
 #   snakemake --cores all --config preset=smoke    smoke preset -> results/smoke/figures/
 #   snakemake --cores all figures/fig02_single_pendulum.pdf   rebuild one figure
@@ -9,15 +9,17 @@ import sys
 
 from snakemake.exceptions import WorkflowError
 
-import shnn.config
-import shnn.manifest
-import shnn.resources
-import shnn.store
-import shnn.sweeps
+import shnn.pipeline.config
+import shnn.pipeline.experiments
+import shnn.pipeline.manifest
+import shnn.pipeline.resources
+import shnn.pipeline.store
+import shnn.pipeline.sweeps
+import shnn.pipeline.timebox
 import shnn.systems
-import shnn.timebox
+from shnn import pipeline  # pipeline.config: `config` is Snakemake's own dict
 
-PRESETS = shnn.manifest.PRESETS
+PRESETS = pipeline.manifest.PRESETS
 _unknown = sorted(set(config) - {"preset"})
 if _unknown:
     raise WorkflowError(f"unknown --config key(s) {', '.join(_unknown)}; only preset=NAME is accepted")
@@ -28,41 +30,41 @@ if PRESET not in PRESETS:
     raise WorkflowError(f"unknown preset {PRESET!r}; choose from {', '.join(PRESETS)}")
 CONFIG_FILE = f"config/{PRESET}.yaml"
 try:
-    CFG = shnn.config.load(CONFIG_FILE)
-except shnn.config.ConfigError as exc:
+    CFG = pipeline.config.load(CONFIG_FILE)
+except pipeline.config.ConfigError as exc:
     raise WorkflowError(str(exc)) from None
 
 FIG = CFG["figures_dir"]
 RES = CFG["results_dir"]
 RUNS = CFG["runs_dir"]
-# The paper preset's committed results (shnn.store): a sweep shard or Adam baseline whose fits
-# are all there is read from the store by a local job, never planned as a compute job.
+# The paper preset's committed results (shnn.pipeline.store): a sweep shard or Adam baseline
+# whose fits are all there is read from the store by a local job, never planned as a compute job.
 STORE = CFG.get("store_dir")
 THREADS = CFG.get("threads", 64)
 # The code of a compute job: the modules its command imports, with what they import in turn
-# (shnn.manifest.module_files). Reporting modules (plotting, aggregate, report, readme) are not
-# among them: editing one re-renders notebooks, never refits.
-COMPUTE_CODE = shnn.manifest.module_files(modules=shnn.manifest.COMPUTE_MODULES)
+# (pipeline.manifest.module_files). Reporting modules (plotting, aggregate, tables, report) are
+# not among them: editing one re-renders notebooks, never refits; tools/readme.py is no input.
+COMPUTE_CODE = pipeline.manifest.module_files(modules=pipeline.manifest.COMPUTE_MODULES)
 # Every tool runs from the interpreter running Snakemake (e.g. .venv/bin), whatever PATH holds.
 PY = sys.executable
-# The artifacts of this preset, one rule each (shnn.manifest.ARTIFACTS; an example renders only
-# in the presets that define its sweep: smoke and default).
-ARTIFACTS = {a.name: a for a in shnn.manifest.artifacts_in(CFG)}
+# The artifacts of this preset, one rule each (pipeline.manifest.ARTIFACTS; an example renders
+# only in the presets that define its sweep: smoke and default).
+ARTIFACTS = {a.name: a for a in pipeline.manifest.artifacts_in(CFG)}
 # Declared resources of the compute jobs, from the committed benchmark measurements.
-COSTS = shnn.resources.CostModel.from_files("bench/results/paper_estimate.json",
+COSTS = pipeline.resources.CostModel.from_files("bench/results/paper_estimate.json",
                                             "bench/results/adam_speed.json")
 
 
 @functools.cache
 def shard_resources(sweep_id, label):
     sweep = CFG["sweeps"][sweep_id]
-    return shnn.resources.shard_resources(COSTS, sweep,
-                                          shnn.sweeps.shard_value(sweep_id, sweep, label))
+    return pipeline.resources.shard_resources(COSTS, sweep,
+                                          pipeline.sweeps.shard_value(sweep_id, sweep, label))
 
 
 @functools.cache
 def baseline_resources(case):
-    return shnn.resources.baseline_resources(COSTS, CFG["hnn"][case])
+    return pipeline.resources.baseline_resources(COSTS, CFG["hnn"][case])
 
 
 wildcard_constraints:
@@ -89,8 +91,8 @@ def shard_csv(sweep_id, label):
     """A shard's CSV: read from the committed store when it holds every fit of the shard
     (whatever the files' modification times), else written by the shard's compute job."""
     sweep = CFG["sweeps"][sweep_id]
-    if STORE and not shnn.sweeps.missing_fits(
-            sweep_id, sweep, shnn.sweeps.shard_value(sweep_id, sweep, label), STORE):
+    if STORE and not pipeline.sweeps.missing_fits(
+            sweep_id, sweep, pipeline.sweeps.shard_value(sweep_id, sweep, label), STORE):
         return f"{RES}/sweeps/{sweep_id}/stored~{label}.csv"
     return f"{RES}/sweeps/{sweep_id}/value~{label}.csv"
 
@@ -98,8 +100,8 @@ def shard_csv(sweep_id, label):
 @functools.cache
 def hnn_csv(case):
     """A baseline's CSV row: from the committed store when its record is there, else trained."""
-    if STORE and shnn.sweeps.baseline_spec(CFG, case) in shnn.store.RecordLog(
-            shnn.store.baseline_log_path(STORE, case)):
+    if STORE and pipeline.sweeps.baseline_spec(CFG, case) in pipeline.store.RecordLog(
+            pipeline.store.baseline_log_path(STORE, case)):
         return f"{RES}/hnn/stored/{case}.csv"
     return f"{RES}/hnn/{case}.csv"
 
@@ -129,7 +131,7 @@ def sweep_stored(sweep_id):
     """Every fit of a sweep is in the committed store: each shard is read from there
     (shard_csv, which reads each shard's log once)."""
     return all("/stored~" in shard_csv(sweep_id, label)
-               for label in shnn.sweeps.shard_labels(CFG["sweeps"][sweep_id]))
+               for label in pipeline.sweeps.shard_labels(CFG["sweeps"][sweep_id]))
 
 
 def shown_continuations(art):
@@ -139,7 +141,7 @@ def shown_continuations(art):
     with the others once they are)."""
     if not art.continued:
         return []
-    return [c for s in art.sweeps for c in shnn.config.continuations(CFG, s)
+    return [c for s in art.sweeps for c in pipeline.config.continuations(CFG, s)
             if not STORE or sweep_stored(c)]
 
 
@@ -168,7 +170,8 @@ def artifact_inputs(art):
         made += [out for name in REPORTED for out in artifact_files(name)
                  if out.endswith(".csv")]
     return [f"{RES}/notebooks/src/{art.notebook_name}.ipynb", CONFIG_FILE,
-            *shnn.manifest.module_files(art.notebook), *shnn.manifest.NOTEBOOK_DATA, *art.data,
+            *pipeline.manifest.module_files(art.notebook), *pipeline.manifest.NOTEBOOK_DATA,
+            *art.data,
             *[sweep_csv(s) for s in sweeps], *[hnn_csv(c) for c in baselines],
             *[f for s in sweeps for f in shnn.systems.source_files(CFG["sweeps"][s]["system"])],
             *made]
@@ -177,7 +180,7 @@ def artifact_inputs(art):
 # The paper preset's report covers the artifacts whose inputs are complete in the store (the
 # others are "not run yet" with the fraction done); the other presets' covers all.
 REPORTED = [name for name, art in ARTIFACTS.items() if art.is_paper_result
-            and (not STORE or name in shnn.timebox.renderable_artifacts(CFG))]
+            and (not STORE or name in pipeline.timebox.renderable_artifacts(CFG))]
 
 
 include: "rules/compute.smk"

@@ -29,9 +29,9 @@ import numpy as np
 from scipy.optimize import nnls
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from shnn.config import load
-from shnn.report import SWEEP_ARTIFACT
-from shnn.resources import CostModel, shard_peak_bytes, shard_seconds
+from shnn.pipeline.config import load
+from shnn.pipeline.report import SWEEP_ARTIFACT
+from shnn.pipeline.resources import CostModel, shard_peak_bytes, shard_seconds
 
 METHODS = ("elm", "uswim", "aswim", "swim")
 #: RESULTS appendix B (sum of fit times on the 64-core node) and Table 2's HNN times (s).

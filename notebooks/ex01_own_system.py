@@ -48,15 +48,14 @@ sweep_id: str = "ex-duffing"  # the preset's sweep of the system of your own
 # the pipeline and in `jupyter lab`).
 
 # %%
-import csv
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from shnn import aggregate, notebook, plotting, systems
-from shnn.config import load
-from shnn.sweeps import load_sweeps
+from shnn import systems
+from shnn.pipeline import aggregate, notebook, plotting
+from shnn.pipeline.config import load
+from shnn.pipeline.sweeps import load_sweeps
 
 notebook.setup()
 
@@ -115,14 +114,7 @@ plt.show()
 # system's full name (reference and source hash) in every row.
 
 # %%
-Path(out_stem).parent.mkdir(parents=True, exist_ok=True)
-with open(f"{out_stem}.csv", "w", newline="") as fh:
-    writer = csv.DictWriter(fh, fieldnames=["preset", "system", *aggregate.SUMMARY_COLUMNS])
-    writer.writeheader()
-    for r in sorted(summary, key=lambda r: (r["value"], aggregate.METHODS.index(r["method"]))):
-        writer.writerow({"preset": preset, "system": system.name,
-                         **{k: (f"{v:.6e}" if isinstance(v, float) else v)
-                            for k, v in r.items()}})
+aggregate.write_summary(summary, f"{out_stem}.csv", preset, extra={"system": system.name})
 print(f"wrote {out_stem}.pdf, {out_stem}.png, {out_stem}.csv")
 
 # %% [markdown]

@@ -48,10 +48,11 @@ import csv
 import matplotlib.pyplot as plt
 import numpy as np
 
-from shnn import notebook, plotting, systems
+from shnn import systems
 from shnn.data import Domain, make_dataset
 from shnn.metrics import relative_l2
 from shnn.models import SampledHNN
+from shnn.pipeline import notebook, plotting
 from shnn.sampling import select_pairs
 
 notebook.setup()

@@ -39,7 +39,7 @@ paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables A.1-A.10
 # %%
 import matplotlib.pyplot as plt
 
-from shnn import aggregate, notebook, plotting
+from shnn.pipeline import aggregate, notebook, plotting
 
 notebook.setup()
 data = notebook.load(config_path, ["sp-f10", "sp-f15", "sp-f20"], sweeps_dir, runs_dir,

@@ -44,7 +44,7 @@ kind: str = "err"  # "err": figure 4, log10 test error of H; "time": figure 5, f
 # %%
 import matplotlib.pyplot as plt
 
-from shnn import aggregate, notebook, plotting
+from shnn.pipeline import aggregate, notebook, plotting
 
 FIGURES = {"err": ("Figure 4", "errors", "H errors"),
            "time": ("Figure 5", "training times", "train times")}

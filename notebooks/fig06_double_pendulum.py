@@ -45,8 +45,8 @@ continuations: str = ""
 # %%
 import matplotlib.pyplot as plt
 
-from shnn import aggregate, notebook, plotting
-from shnn.config import continuations as continuations_of
+from shnn.pipeline import aggregate, notebook, plotting
+from shnn.pipeline.config import continuations as continuations_of
 
 notebook.setup()
 sweep = "dp"

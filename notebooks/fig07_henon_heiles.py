@@ -43,7 +43,7 @@ paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables A.1-A.10
 # %%
 import matplotlib.pyplot as plt
 
-from shnn import aggregate, notebook, plotting
+from shnn.pipeline import aggregate, notebook, plotting
 
 notebook.setup()
 sweep = "hh"

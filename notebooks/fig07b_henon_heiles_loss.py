@@ -40,9 +40,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
-from shnn import aggregate, notebook, plotting
-from shnn.config import load
-from shnn.sweeps import baseline_record, baseline_spec, load_sweeps
+from shnn.pipeline import aggregate, notebook, plotting
+from shnn.pipeline.config import load
+from shnn.pipeline.sweeps import baseline_record, baseline_spec, load_sweeps
 
 notebook.setup()
 

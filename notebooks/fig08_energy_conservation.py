@@ -41,17 +41,18 @@ import csv
 
 import matplotlib.pyplot as plt
 
-from shnn import energy, notebook, plotting, report
-from shnn.config import load
+from shnn.pipeline import experiments, notebook, plotting, report
+from shnn.pipeline.config import load
 
 notebook.setup()
 
 # %% [markdown]
-# Fit both models and integrate the four trajectories (or load the stored result).
+# Fit both models and integrate the four trajectories, or load the stored result (the
+# pipeline computes it in its own job, `shnn experiment --name energy`).
 
 # %%
 settings = load(config_path)["energy"]
-result, computed = energy.load_or_run(settings, runs_dir)
+result, computed = experiments.load_or_run_energy(settings, runs_dir)
 h = settings["t_end"] / settings["n_states"]
 print(f"preset {preset}: width {settings['width']}, N = {settings['train_size']}, "
       f"{settings['n_states']} states, h = {h:g}, y0 = {settings['y0']}")
@@ -124,9 +125,9 @@ print("S-HNN drift smaller than S-MLP drift:",
 # %% [markdown]
 # Comparison with the values read off the paper's figure (RESULTS §12.2; approximate, and
 # only meaningful at the paper's settings: width 500, 10000 points, t in [0, 100]). They are
-# read from this figure's CSV (the plotted states) by `shnn.report.energy_values`, exactly as
-# the reproduction report reads them: peaks and ends of the trajectory errors, energy bounds,
-# and the S-MLP energy at the plotted state nearest t = 95.
+# read from this figure's CSV (the plotted states) by `shnn.pipeline.report.energy_values`,
+# exactly as the reproduction report reads them: peaks and ends of the trajectory errors,
+# energy bounds, and the S-MLP energy at the plotted state nearest t = 95.
 
 # %%
 with open(paper_csv) as fh:

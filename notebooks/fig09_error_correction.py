@@ -44,14 +44,15 @@ import csv
 import matplotlib.pyplot as plt
 import numpy as np
 
-from shnn import notebook, plotting
-from shnn.config import load
-from shnn.correction import run_correction_sweep
+from shnn.pipeline import notebook, plotting
+from shnn.pipeline.config import load
+from shnn.pipeline.experiments import run_correction_sweep
 
 notebook.setup()
 
 # %% [markdown]
-# Run (or load) every observation step and repeat, and aggregate over repeats.
+# Run every observation step and repeat, or load the stored runs (the pipeline computes them
+# in their own job, `shnn experiment --name error_correction`), and aggregate over repeats.
 
 # %%
 settings = load(config_path)["error_correction"]

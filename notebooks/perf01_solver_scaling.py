@@ -46,7 +46,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from shnn import notebook, plotting
+from shnn.pipeline import notebook, plotting
 
 notebook.setup()
 

@@ -55,8 +55,8 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from shnn import notebook, report
-from shnn.config import load
+from shnn.pipeline import notebook, report
+from shnn.pipeline.config import load
 
 notebook.setup()
 

@@ -38,10 +38,10 @@ paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables A.1-A.10
 # Imports, and the repository root as working directory.
 
 # %%
-from shnn import aggregate, notebook, tables
-from shnn.config import load
-from shnn.manifest import METHOD_LABELS, METHODS
-from shnn.sweeps import load_sweeps
+from shnn.pipeline import aggregate, notebook, tables
+from shnn.pipeline.config import load
+from shnn.pipeline.manifest import METHOD_LABELS, METHODS
+from shnn.pipeline.sweeps import load_sweeps
 
 notebook.setup()
 

@@ -43,10 +43,10 @@ paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables A.1-A.10
 # Imports, and the repository root as working directory.
 
 # %%
-from shnn import aggregate, notebook, tables
-from shnn.config import load
-from shnn.manifest import METHOD_LABELS, METHODS
-from shnn.sweeps import baseline_spec, load_sweeps
+from shnn.pipeline import aggregate, notebook, tables
+from shnn.pipeline.config import load
+from shnn.pipeline.manifest import METHOD_LABELS, METHODS
+from shnn.pipeline.sweeps import baseline_spec, load_sweeps
 
 notebook.setup()
 
@@ -77,7 +77,7 @@ for case in cases:
 
 # %% [markdown]
 # One row per system and method, ours next to the paper's: error, time, and the speed-up
-# over the HNN of the same system (`shnn.tables.table2_rows`).
+# over the HNN of the same system (`shnn.pipeline.tables.table2_rows`).
 
 # %%
 rows = tables.table2_rows(cases, hnn, sampled, paper_hnn, paper, METHODS)

@@ -1,4 +1,4 @@
-# One rule per artifact of the manifest (shnn.manifest.ARTIFACTS), named after it: papermill
+# One rule per artifact of the manifest (pipeline.manifest.ARTIFACTS), named after it: papermill
 # runs the artifact's notebook with the preset's parameters and the artifact's own. The
 # command is a parameter: Snakemake evaluates `shell:` when a job runs, after the loop has
 # moved on, but `params:` here, once per rule.
@@ -15,7 +15,6 @@ for _art in ARTIFACTS.values():
             f"{FIG}/notebooks/{_art.name}.ipynb",
         params:
             command=papermill(_art),
-        threads: THREADS if _art.threads else 1
         log:
             f"{RES}/logs/{_art.name}.log",
         benchmark:

@@ -1,13 +1,13 @@
-# Computation shared by artifacts: sweeps (one job per sweep value, gathered per sweep) and
-# Adam baselines (per-fit records, resumable),
-# and the conversion of jupytext sources to .ipynb for papermill.
+# Computation shared by artifacts: sweeps (one job per sweep value, gathered per sweep),
+# Adam baselines (per-fit records, resumable), the two experiments of fig08 and fig09, the
+# solver benchmark, and the conversion of jupytext sources to .ipynb for papermill.
 
 
 rule sweep_shard:
     """One shard of a sweep: every method and repeat at one value of the swept quantity.
 
     Per-fit records go to RUNS (written atomically, reused on a re-run), the shard's rows to
-    its CSV; memory and run time are declared from the measured cost model (shnn.resources).
+    its CSV; memory and run time are declared from the measured cost model (pipeline.resources).
     A system of your own (FILE.py:NAME) adds its file as an input. Its benchmark file is the
     fits' compute seconds as measured when each was computed (not Snakemake's `benchmark:`,
     which a rerun that only reloads the records would overwrite with its own few seconds).
@@ -38,7 +38,7 @@ rule sweep:
     """Gather the shards of one sweep into its CSV (the figure notebooks read this)."""
     input:
         lambda w: [shard_csv(w.sweep, label)
-                   for label in shnn.sweeps.shard_labels(CFG["sweeps"][w.sweep])],
+                   for label in pipeline.sweeps.shard_labels(CFG["sweeps"][w.sweep])],
     output:
         f"{RES}/sweeps/{{sweep}}.csv",
     log:
@@ -50,7 +50,7 @@ rule sweep:
 rule sweep_shard_stored:
     """A shard whose fits are all in the committed store: its CSV, read from there (no fit)."""
     input:
-        lambda w: shnn.store.shard_log_path(STORE, w.sweep, w.value),
+        lambda w: pipeline.store.shard_log_path(STORE, w.sweep, w.value),
         CONFIG_FILE,
     output:
         f"{RES}/sweeps/{{sweep}}/stored~{{value}}.csv",
@@ -64,7 +64,7 @@ rule sweep_shard_stored:
 rule hnn_baseline_stored:
     """An Adam baseline whose record is in the committed store: its CSV row (no training)."""
     input:
-        lambda w: shnn.store.baseline_log_path(STORE, w.case),
+        lambda w: pipeline.store.baseline_log_path(STORE, w.case),
         CONFIG_FILE,
     output:
         f"{RES}/hnn/stored/{{case}}.csv",
@@ -85,7 +85,7 @@ rule hnn_baseline:
         f"{RES}/hnn/{{case}}.csv",
     params:
         spec=lambda w: json.dumps(CFG["hnn"][w.case], sort_keys=True),
-        checkpoint=lambda w: (f"--checkpoint {shnn.store.checkpoint_path(STORE, w.case)}"
+        checkpoint=lambda w: (f"--checkpoint {pipeline.store.checkpoint_path(STORE, w.case)}"
                               if STORE else ""),
     threads: THREADS
     resources:
@@ -100,11 +100,34 @@ rule hnn_baseline:
         f"--benchmark {RES}/benchmarks/hnn_{{wildcards.case}}.tsv > {{log}} 2>&1"
 
 
+rule experiment:
+    """One experiment that is not a sweep: energy conservation (fig08) or error correction
+    (fig09). Its results go to RUNS (reused on a re-run; the notebook reads them from there);
+    its benchmark file is their compute seconds as measured when they were computed."""
+    input:
+        CONFIG_FILE,
+        COMPUTE_CODE,
+    output:
+        f"{RES}/experiments/{{name}}.json",
+    params:
+        spec=lambda w: json.dumps(CFG[w.name], sort_keys=True),
+    wildcard_constraints:
+        name="|".join(pipeline.experiments.EXPERIMENTS),
+    threads: THREADS
+    log:
+        f"{RES}/logs/experiment_{{name}}.log",
+    shell:
+        "OPENBLAS_NUM_THREADS={threads} OMP_NUM_THREADS={threads} MKL_NUM_THREADS={threads} "
+        "{PY} -m shnn.cli experiment --config {CONFIG_FILE} --name {wildcards.name} "
+        "--runs-dir {RUNS} --out {output} "
+        f"--benchmark {RES}/benchmarks/experiment_{{wildcards.name}}.tsv > {{log}} 2>&1"
+
+
 rule perf_scaling:
     """Solver scaling benchmark (time, peak memory vs width); one process per case."""
     input:
         CONFIG_FILE,
-        shnn.manifest.module_files("bench/bench_scaling.py"),
+        pipeline.manifest.module_files("bench/bench_scaling.py"),
         "bench/bench_scaling.py",
     output:
         f"{RES}/bench/scaling.json",

@@ -197,6 +197,26 @@ def test_gradient_and_vector_field_match_finite_differences(fitted, data):
     assert fitted.hamiltonian(x).shape == (20,) and fitted.hamiltonian(x).dtype == np.float64
 
 
+def test_evaluation_goes_through_the_shared_chunks(fitted, data, monkeypatch):
+    import shnn.models as models
+
+    x = data.x_test[:100]
+    h_full, g_full = fitted.hamiltonian(x), fitted.gradient(x)
+    sizes = []
+    chunked = models.evaluate_in_chunks
+    monkeypatch.setattr(models, "EVAL_CHUNK", 7)
+
+    def counted(x, out, evaluate):
+        return chunked(x, out, lambda xs: sizes.append(len(xs)) or evaluate(xs))
+
+    monkeypatch.setattr("shnn.adam.evaluate_in_chunks", counted)
+    h, g = fitted.hamiltonian(x), fitted.gradient(x)
+    assert sizes == 2 * ([7] * 14 + [2])
+    # rounding only: BLAS blocking may differ with the chunk size
+    np.testing.assert_allclose(h, h_full, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(g, g_full, rtol=0, atol=1e-12)
+
+
 def test_bad_inputs_raise(data):
     with pytest.raises(ValueError, match="width"):
         AdamHNN(0)

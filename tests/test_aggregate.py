@@ -2,7 +2,7 @@
 
 import pytest
 
-from shnn import aggregate
+from shnn.pipeline import aggregate
 
 
 def _rows():

@@ -3,7 +3,7 @@
 Every threshold is probed from both sides: an input a factor :data:`EPS` inside it gives the
 passing verdict, the same input a factor :data:`EPS` outside gives the failing one. The
 thresholds are those the claims state (``report.CLAIM_TEXT``, RESULTS §16 and issue 4), written
-here once so that a changed threshold in ``shnn.report`` fails these tests.
+here once so that a changed threshold in ``shnn.pipeline.report`` fails these tests.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from shnn import report
+from shnn.pipeline import report
 
 #: How far inside or outside a threshold the probes lie (a factor, or 1% of a difference).
 EPS = 1.01

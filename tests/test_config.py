@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from shnn.config import ConfigError, load
+from shnn.pipeline.config import ConfigError, load
 
 CONFIG = Path(__file__).resolve().parents[1] / "config"
 

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 import shnn
-from shnn import correction, energy
+from shnn import correction
 from shnn.integrators import symplectic_euler
+from shnn.pipeline import experiments
 
 SETTINGS = {"system": "single_pendulum", "q_lims": [[-3.141592653589793, 3.141592653589793]],
             "p_lims": [[-1.0, 1.0]], "train_size": 400, "test_size": 400, "width": 60,
@@ -70,12 +71,12 @@ def test_snapshot_points_pair_new_position_with_old_momentum():
 
 
 def test_correction_sweep_advances_seeds_and_corrects(tmp_path):
-    rows = correction.run_correction_sweep(SETTINGS, tmp_path)
+    rows = experiments.run_correction_sweep(SETTINGS, tmp_path)
     assert [(r["h"], r["repeat"]) for r in rows] == [(0.1, 0), (0.1, 1), (0.2, 0), (0.2, 1)]
     assert rows[0]["err_uncorrected"] != rows[1]["err_uncorrected"]  # seeds advance
     for r in rows:  # measured: uncorrected 1.6e-2 / 3.1e-2, corrected below 2e-3 / 5e-3
         assert r["err_corrected"] < 0.5 * r["err_uncorrected"]
-    again = correction.run_correction_sweep(SETTINGS, tmp_path)
+    again = experiments.run_correction_sweep(SETTINGS, tmp_path)
     assert again == rows  # stored records are reused
 
 
@@ -90,12 +91,12 @@ def test_energy_experiment_small(tmp_path):
                 "p_lims": [[-6.0, 6.0]], "train_size": 3000, "test_size": 10, "width": 300,
                 "y0": [1.5707963267948966, 0.0], "t_end": 20.0, "n_states": 20000,
                 "data_seed": 3943, "model_seed": 992472, "rcond": 1e-13, "plot_every": 10}
-    result, computed = energy.load_or_run(settings, tmp_path)
+    result, computed = experiments.load_or_run_energy(settings, tmp_path)
     assert computed and result.t.shape == (20000,)
     assert all(x.shape == (20000, 2) for x in result.states.values())
     assert np.max(np.abs(result.energy["reference"] - 1.0)) < 1e-9
     assert np.max(np.abs(result.energy["truth"] - 1.0)) < 1e-3  # O(h) = O(1e-3) oscillation
     assert np.array_equal(result.states["truth"][0], settings["y0"])
     assert result.trajectory_error("truth")[5] == 0.0
-    again, computed = energy.load_or_run(settings, tmp_path)
+    again, computed = experiments.load_or_run_energy(settings, tmp_path)
     assert not computed and np.array_equal(again.states["shnn"], result.states["shnn"])

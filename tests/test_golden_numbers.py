@@ -1,8 +1,8 @@
 """Golden numbers guard the record version: small fits of every method on every built-in
 system, whose errors are committed in ``tests/golden_fits.json`` with the record version that
 made them. A change to the science code that moves a number must raise
-``shnn.records.RECORD_VERSION`` (which invalidates every stored record, committed paper results
-included) and then regenerate the file::
+``shnn.pipeline.records.RECORD_VERSION`` (which invalidates every stored record, committed paper
+results included) and then regenerate the file::
 
     SHNN_REGENERATE_GOLDEN=1 pytest tests/test_golden_numbers.py
 """
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from shnn.manifest import METHODS
-from shnn.records import RECORD_VERSION, FitSpec
-from shnn.sweeps import run_fit
+from shnn.pipeline.manifest import METHODS
+from shnn.pipeline.records import RECORD_VERSION, FitSpec
+from shnn.pipeline.sweeps import run_fit
 
 GOLDEN = Path(__file__).with_name("golden_fits.json")
 #: Relative tolerance: another BLAS thread count may move the last few digits, never more.

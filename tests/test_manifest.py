@@ -1,12 +1,13 @@
-"""The manifest (shnn.manifest) agrees with the files and presets it describes."""
+"""The manifest (shnn.pipeline.manifest) agrees with the files and presets it describes."""
 
 import ast
 from pathlib import Path
 
 import pytest
 
-from shnn import manifest
-from shnn.config import load
+from shnn.pipeline import manifest
+from shnn.pipeline.config import load
+from shnn.pipeline.experiments import EXPERIMENTS
 
 ROOT = Path(__file__).resolve().parents[1]
 PRESETS = {name: load(ROOT / "config" / f"{name}.yaml") for name in manifest.PRESETS}
@@ -58,7 +59,8 @@ def test_every_sweep_is_timed_with_exactly_one_artifact(preset):
     for art in manifest.artifacts_in(config):
         for job in (*manifest.owned_jobs(art.name), *manifest.continued_jobs(art.name, config)):
             owners.setdefault(job, []).append(art.name)
-    for job in [f"sweep_{s}" for s in config["sweeps"]] + [f"hnn_{c}" for c in config["hnn"]]:
+    for job in [*(f"sweep_{s}" for s in config["sweeps"]), *(f"hnn_{c}" for c in config["hnn"]),
+                *(f"experiment_{e}" for e in EXPERIMENTS)]:
         assert len(owners.get(job, [])) == 1, (job, owners.get(job))
 
 

@@ -15,10 +15,11 @@ import pytest
 import torch
 import yaml
 
-from shnn import SampledHNN, sweeps, systems
-from shnn.config import ConfigError, load
+from shnn import SampledHNN, systems
 from shnn.data import Domain, make_dataset
-from shnn.records import record_path
+from shnn.pipeline import sweeps
+from shnn.pipeline.config import ConfigError, load
+from shnn.pipeline.records import record_path
 
 ROOT = Path(__file__).resolve().parents[1]
 DUFFING = "examples/duffing.py:duffing"

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from shnn import sweeps, timebox
-from shnn.config import load
-from shnn.records import RECORD_VERSION, RESULT_KEYS
-from shnn.store import RecordLog, baseline_log_path, new_record, shard_log_path
+from shnn.pipeline import sweeps, timebox
+from shnn.pipeline.config import load
+from shnn.pipeline.records import RECORD_VERSION, RESULT_KEYS
+from shnn.pipeline.store import RecordLog, baseline_log_path, new_record, shard_log_path
 
 ROOT = Path(__file__).resolve().parents[1]
 PAPER = load(ROOT / "config" / "paper.yaml")

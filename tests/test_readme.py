@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
-from shnn import readme
-from shnn.manifest import ARTIFACTS as MANIFEST
+import readme  # tools/readme.py (pytest adds tools/ to the path)
+
+from shnn.pipeline.manifest import ARTIFACTS as MANIFEST
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,8 +8,9 @@ import os
 
 import pytest
 
-from shnn import records, sweeps
-from shnn.records import (
+from shnn import files
+from shnn.pipeline import records, sweeps
+from shnn.pipeline.records import (
     RECORD_VERSION,
     FitSpec,
     InvalidRecord,
@@ -19,7 +20,7 @@ from shnn.records import (
     record_problems,
     write_record,
 )
-from shnn.store import RecordLog, shard_log_path
+from shnn.pipeline.store import RecordLog, shard_log_path
 
 SWEEP = {"system": "single_pendulum", "domain": "small", "q_lims": [[-3.0, 3.0]],
          "p_lims": [[-1.0, 1.0]], "train_size": 200, "test_size": 100,
@@ -93,8 +94,8 @@ def test_fitspec_roundtrip_json():
 def test_write_record_fsyncs_before_the_rename(tmp_path, monkeypatch):
     calls = []
     fsync, replace = os.fsync, os.replace
-    monkeypatch.setattr(records.os, "fsync", lambda fd: calls.append("fsync") or fsync(fd))
-    monkeypatch.setattr(records.os, "replace",
+    monkeypatch.setattr(files.os, "fsync", lambda fd: calls.append("fsync") or fsync(fd))
+    monkeypatch.setattr(files.os, "replace",
                         lambda a, b: calls.append("replace") or replace(a, b))
     write_record(tmp_path / "r.json", {"a": 1.0})
     assert calls[:2] == ["fsync", "replace"]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from shnn import report
+from shnn.pipeline import report
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -122,15 +122,15 @@ def test_markdown_and_csv(tmp_path):
 # A preset with a store_dir reports over the artifacts done so far ("not run yet")
 
 def _progress(done, total):
-    from shnn.timebox import Progress
+    from shnn.pipeline.timebox import Progress
 
     return Progress(done, total, 60.0)
 
 
 @pytest.fixture
 def progress(monkeypatch):
-    """A stubbed ``shnn.timebox.artifact_progress``: fig06 35% of its fits, tab02 80% of its
-    fits and 10% of its Adam steps; records the configs it was called with."""
+    """A stubbed ``shnn.pipeline.timebox.artifact_progress``: fig06 35% of its fits, tab02 80%
+    of its fits and 10% of its Adam steps; records the configs it was called with."""
     calls = []
 
     def artifact_progress(config):
@@ -139,7 +139,7 @@ def progress(monkeypatch):
                 "tab02_chaotic": {"fits": _progress(8, 10), "steps": _progress(1, 10)},
                 "fig09_error_correction": {"notebook": _progress(0, 1)}}
 
-    monkeypatch.setattr("shnn.timebox.artifact_progress", artifact_progress)
+    monkeypatch.setattr("shnn.pipeline.timebox.artifact_progress", artifact_progress)
     return calls
 
 
@@ -204,7 +204,7 @@ def test_table_rows_not_run_hnn_note_from_adam_steps(progress):
 
 
 def test_planned_tables_match_the_committed_default_tables():
-    from shnn.config import load
+    from shnn.pipeline.config import load
 
     config = load(ROOT / "config/default.yaml")
     paper = report.read_rows(ROOT / "data/paper/sweeps.csv")
@@ -218,7 +218,7 @@ def test_planned_tables_match_the_committed_default_tables():
 
 
 def test_planned_sweep_rows_match_the_committed_default_figures():
-    from shnn.config import load
+    from shnn.pipeline.config import load
 
     config = load(ROOT / "config/default.yaml")
     paper = report.read_rows(ROOT / "data/paper/sweeps.csv")

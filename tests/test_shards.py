@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from shnn import cli, resources
-from shnn.config import load
-from shnn.sweeps import (
+from shnn import cli
+from shnn.pipeline import resources
+from shnn.pipeline.config import load
+from shnn.pipeline.sweeps import (
     concat_csv,
     read_csv,
     run_sweep,

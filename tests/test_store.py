@@ -12,9 +12,9 @@ from dataclasses import replace
 
 import pytest
 
-from shnn import sweeps
-from shnn.records import RECORD_VERSION, RESULT_KEYS
-from shnn.store import RecordLog, code_version, new_record, shard_log_path
+from shnn.pipeline import sweeps
+from shnn.pipeline.records import RECORD_VERSION, RESULT_KEYS
+from shnn.pipeline.store import RecordLog, code_version, new_record, shard_log_path
 
 SWEEP = {"system": "single_pendulum", "domain": "small", "q_lims": [[-6.28, 6.28]],
          "p_lims": [[-1.0, 1.0]], "train_size": 200, "test_size": 100,
@@ -114,7 +114,7 @@ def test_compute_false_and_stop_rule(tmp_path):
 
 SHARD_SCRIPT = """
 import sys, time
-from shnn import sweeps
+from shnn.pipeline import sweeps
 sweep = {sweep!r}
 sweeps.run_sweep("t", sweep, "unused", progress=False, store_dir=sys.argv[1])
 """

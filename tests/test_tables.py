@@ -1,10 +1,10 @@
-"""Tables 1 and 2 (shnn.tables): rows beside the paper's, speed-ups, and the three files."""
+"""Tables 1 and 2 (shnn.pipeline.tables): rows beside the paper's, speed-ups, the three files."""
 
 from pathlib import Path
 
 import pytest
 
-from shnn import tables
+from shnn.pipeline import tables
 
 METHODS = ("elm", "aswim")
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from shnn import timebox
-from shnn.config import load
-from shnn.store import checkpoint_path
+from shnn.pipeline import timebox
+from shnn.pipeline.config import load
+from shnn.pipeline.store import checkpoint_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,14 +45,15 @@ def test_status_lists_every_artifact():
 @pytest.mark.parametrize("minutes, message", [("abc", "got 'abc'"), ("0", "must be > 0"),
                                               ("-5", "must be > 0"), ("nan", "must be > 0")])
 def test_malformed_budget_is_a_one_line_error(minutes, message):
-    result = subprocess.run([sys.executable, "-m", "shnn.timebox", "run", "--minutes", minutes],
+    result = subprocess.run([sys.executable, "-m", "shnn.pipeline.timebox", "run",
+                             "--minutes", minutes],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr
 
 
 def test_preset_without_store_is_refused():
-    result = subprocess.run([sys.executable, "-m", "shnn.timebox", "--config",
+    result = subprocess.run([sys.executable, "-m", "shnn.pipeline.timebox", "--config",
                              "config/default.yaml", "status"], cwd=ROOT, capture_output=True,
                             text=True)
     assert result.returncode == 2 and "has no store_dir" in result.stderr

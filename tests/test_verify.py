@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from shnn import cli, sweeps
-from shnn.records import RECORD_VERSION, record_path
-from shnn.store import baseline_log_path, shard_log_path
+from shnn import cli
+from shnn.pipeline import sweeps
+from shnn.pipeline.records import RECORD_VERSION, record_path
+from shnn.pipeline.store import baseline_log_path, shard_log_path
 
 ROOT = Path(__file__).resolve().parents[1]
 

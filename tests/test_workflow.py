@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from nbval.plugin import find_comment_markers, find_metadata_tags
 
-from shnn.manifest import ARTIFACTS as MANIFEST
-from shnn.manifest import METHODS
+from shnn.pipeline.manifest import ARTIFACTS as MANIFEST
+from shnn.pipeline.manifest import METHODS
 
 ROOT = Path(__file__).resolve().parents[1]
 SMOKE = ROOT / "results" / "smoke"

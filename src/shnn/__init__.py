@@ -17,9 +17,12 @@ __all__ = ["AdamHNN", "Dataset", "Domain", "Method", "SampledHNN", "SampledMLP",
 __version__ = "0.1.0"
 
 #: Submodules reachable as attributes after a plain ``import shnn`` (``shnn.integrators...``),
-#: imported on first use, so that ``import shnn`` stays light and free of import cycles.
-_SUBMODULES = ("adam", "aggregate", "config", "correction", "data", "energy", "integrators",
-               "lstsq", "metrics", "models", "records", "sampling", "sweeps", "systems",
+#: imported on first use, so that ``import shnn`` stays light and free of import cycles. The
+#: package's top level is the science (what you reuse on your own Hamiltonian); the
+#: reproduction pipeline (presets, stored records, sweeps, figures, the report) is the
+#: subpackage ``shnn.pipeline``, which builds on it and is never imported by it.
+_SUBMODULES = ("adam", "correction", "data", "energy", "files", "integrators", "lstsq",
+               "lstsq_torch", "metrics", "models", "parallel", "pipeline", "sampling", "systems",
                "validation")
 
 

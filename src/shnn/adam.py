@@ -16,9 +16,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from shnn.files import atomic_write
 from shnn.lstsq_torch import check_device
-from shnn.models import EVAL_CHUNK
-from shnn.records import atomic_write
+from shnn.models import evaluate_in_chunks
 from shnn.systems import gradient_to_vector_field
 from shnn.validation import (
     check_finite_float,
@@ -595,22 +595,19 @@ class AdamHNN:
         """Predicted H: ``(n,)``."""
         w, b, coef = self._require_fit()
         x = check_states(x, w.shape[1], "x")
-        out = np.empty(x.shape[0])
-        for start in range(0, x.shape[0], EVAL_CHUNK):
-            s = slice(start, start + EVAL_CHUNK)
-            out[s] = np.tanh(x[s] @ w.T + b) @ coef + self.bias_
-        return out
+        return evaluate_in_chunks(x, np.empty(x.shape[0]),
+                                  lambda xs: np.tanh(xs @ w.T + b) @ coef + self.bias_)
 
     def gradient(self, x: np.ndarray) -> np.ndarray:
         """Predicted ``(dH/dq..., dH/dp...)``: ``(n, 2*dof)``, as ``((1 - tanh^2) * v) W``."""
         w, b, coef = self._require_fit()
         x = check_states(x, w.shape[1], "x")
-        out = np.empty_like(x)
-        for start in range(0, x.shape[0], EVAL_CHUNK):
-            s = slice(start, start + EVAL_CHUNK)
-            t = np.tanh(x[s] @ w.T + b)
-            out[s] = ((1.0 - t * t) * coef) @ w
-        return out
+
+        def gradient(xs: np.ndarray) -> np.ndarray:
+            t = np.tanh(xs @ w.T + b)
+            return ((1.0 - t * t) * coef) @ w
+
+        return evaluate_in_chunks(x, np.empty_like(x), gradient)
 
     def vector_field(self, x: np.ndarray) -> np.ndarray:
         """Predicted ``x' = (dH/dp, -dH/dq)``: ``(n, 2*dof)``."""

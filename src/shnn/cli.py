@@ -1,5 +1,8 @@
-"""Command line: ``shnn fit``, ``shnn systems``, ``shnn sweep``, ``shnn gather``,
-``shnn baseline``, ``shnn verify``."""
+"""Command line: ``shnn fit``, ``shnn systems``, and the pipeline's ``shnn sweep``,
+``shnn gather``, ``shnn baseline``, ``shnn experiment``, ``shnn verify``.
+
+Every command's options are defined here; the pipeline commands (the ones Snakemake and the
+paper-preset runner call) are carried out by :mod:`shnn.pipeline.commands`."""
 
 from __future__ import annotations
 
@@ -8,28 +11,19 @@ import json
 import logging
 import math
 import re
-import shlex
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, NoReturn
+from collections.abc import Sequence
+from typing import Any
 
 from shnn import systems
 from shnn.data import Domain
-from shnn.records import FitSpec
+from shnn.pipeline import commands
+from shnn.pipeline.records import FitSpec
 from shnn.sampling import Method
+from shnn.validation import ArgumentParser
 
 METHODS = [m.value for m in Method] + ["hnn"]
 _PI = re.compile(r"^([+-]?\d*\.?\d*(?:e[+-]?\d+)?)\*?pi(?:/(\d+(?:\.\d*)?))?$")
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with single-line errors (exit status 2, no usage dump)."""
-
-    def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"{self.prog}: error: {message}\n")
-        raise SystemExit(2)
 
 
 def parse_number(text: str, option: str) -> float:
@@ -117,9 +111,9 @@ def _nonnegative_float(text: str) -> float:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``shnn`` argument parser."""
-    parser = _Parser(prog="shnn", description="Sampled Hamiltonian neural networks "
+    parser = ArgumentParser(prog="shnn", description="Sampled Hamiltonian neural networks "
                      "(reproduction of arXiv 2411.17511).")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
 
     fit = sub.add_parser("fit", help="fit one model on fresh data and print its record",
                          description="Fit one model on freshly generated data (METHOD §4) "
@@ -195,6 +189,17 @@ def build_parser() -> argparse.ArgumentParser:
                       help="steps between checkpoints (default 1000)")
     _budget_options(base)
 
+    exp = sub.add_parser("experiment", help="run (or reload) one experiment of a preset: "
+                         "energy (fig08) or error_correction (fig09)")
+    exp.add_argument("--config", required=True, help="preset YAML, e.g. config/default.yaml")
+    exp.add_argument("--name", required=True, help="energy or error_correction (the preset's "
+                     "section of that name)")
+    exp.add_argument("--runs-dir", required=True, help="folder of stored results")
+    exp.add_argument("--out", required=True, help="output JSON: the settings and the seconds")
+    exp.add_argument("--benchmark", metavar="TSV",
+                     help="write the compute seconds there, as measured when the results were "
+                     "computed (a rerun that reloads them writes the same)")
+
     verify = sub.add_parser("verify", help="check every stored record of a preset (no fit is "
                             "computed)", description="Check the stored record of every fit of "
                             "every sweep and Adam baseline of a preset (the committed logs "
@@ -209,45 +214,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-#: Exit status of a job stopped by its time budget (``--deadline``): nothing is wrong, the
-#: finished fits (or the checkpoint) are stored and a later run continues.
-EXIT_BUDGET = 75
-
-
 def _budget_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--deadline", type=_float, metavar="EPOCH",
                         help="stop before this time (seconds since the epoch): start no fit "
-                        f"the cost model says would end later; exit {EXIT_BUDGET}")
+                        f"the cost model says would end later; exit {commands.EXIT_BUDGET}")
     parser.add_argument("--no-compute", action="store_true",
                         help="only read stored records; a missing one is an error")
     parser.add_argument("--benchmark", metavar="TSV",
                         help="write the compute seconds of the fits there, as measured when "
                         "each was computed (a rerun that reloads them writes the same)")
-
-
-def _budget_stop(deadline: float | None):
-    """The stop rule of ``--deadline``: the measured cost model's estimate of a fit must end
-    before the deadline (without the model's files, only the clock counts)."""
-    if deadline is None:
-        return None
-    import time
-
-    from shnn.resources import CostModel
-
-    try:
-        costs = CostModel.from_files("bench/results/paper_estimate.json",
-                                     "bench/results/adam_speed.json")
-    except OSError:
-        costs = None
-
-    def stop(spec: FitSpec) -> bool:
-        estimate = 0.0
-        if costs is not None and spec.method != "hnn":
-            dof = len(spec.q_lims)
-            estimate = costs.fit_seconds(spec.method, dof, spec.train_size, spec.width)
-        return time.time() + estimate > deadline
-
-    return stop
 
 
 def _fit_spec(args: argparse.Namespace) -> FitSpec:
@@ -345,7 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "systems":
             print(_systems_listing())
         elif args.command == "fit":
-            from shnn.sweeps import run_fit
+            from shnn.pipeline.sweeps import run_fit
 
             spec = _fit_spec(args)
             options = {}
@@ -365,166 +340,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(json.dumps(record, sort_keys=True))
             else:
                 _print_record(record)
-        elif args.command == "sweep":
-            from shnn.config import load
-            from shnn.sweeps import run_sweep, shard_value, write_csv
-
-            config = load(args.config)
-            if args.sweep not in config["sweeps"]:
-                raise ValueError(f"--sweep: unknown sweep {args.sweep!r} in {args.config}; "
-                                 f"choose from {', '.join(config['sweeps'])}")
-            sweep = config["sweeps"][args.sweep]
-            values = None if args.value is None else [shard_value(args.sweep, sweep, args.value)]
-            write_csv(run_sweep(args.sweep, sweep, args.runs_dir, values=values,
-                                store_dir=config.get("store_dir"), compute=not args.no_compute,
-                                stop=_budget_stop(args.deadline), benchmark=args.benchmark),
-                      args.csv)
-        elif args.command == "gather":
-            from shnn.sweeps import concat_csv
-
-            concat_csv(args.shards, args.csv)
-        elif args.command == "baseline":
-            from shnn.config import load
-            from shnn.sweeps import BASELINE_COLUMNS, run_baseline, write_csv
-
-            options: dict[str, Any] = {"compute": not args.no_compute,
-                                       "benchmark": args.benchmark}
-            if args.checkpoint:
-                options.update(checkpoint=args.checkpoint, checkpoint_every=args.checkpoint_every)
-            if args.deadline is not None:
-                if not args.checkpoint:
-                    raise ValueError("--deadline: a baseline needs --checkpoint to stop early")
-                options["deadline"] = args.deadline
-            row = run_baseline(load(args.config), args.case, args.runs_dir, **options)
-            write_csv([row], args.csv, BASELINE_COLUMNS)
-        elif args.command == "verify":
-            return verify(args.config, args.runs_dir)
-    except _stopped_errors() as exc:
+        else:
+            return commands.run(args)
+    except commands.stopped_errors() as exc:
         sys.stderr.write(f"shnn: stopped by the time budget: {exc}\n")
-        return EXIT_BUDGET
+        return commands.EXIT_BUDGET
     except (ValueError, OSError) as exc:
         sys.stderr.write(f"shnn: error: {exc}\n")
         return 2
     return 0
-
-
-@dataclass
-class RecordCheck:
-    """The stored records of one shard or baseline, checked against the preset."""
-
-    valid: int = 0
-    missing: int = 0
-    invalid: list[str] = field(default_factory=list)  # ``path[:line]: reason``
-    #: Invalid records that recomputing the shard or baseline replaces.
-    replaceable: int = 0
-    notes: list[str] = field(default_factory=list)
-
-
-def check_files(runs_dir: str | Path, specs: Sequence[FitSpec]) -> RecordCheck:
-    """Check the per-fit record files of ``specs`` under ``runs_dir``."""
-    from shnn.records import check_record_file, record_path
-
-    check = RecordCheck()
-    for spec in specs:
-        path = record_path(runs_dir, spec)
-        record, reason = check_record_file(path, spec.settings())
-        if reason is not None:
-            check.invalid.append(f"{path}: {reason}")
-        elif record is None:
-            check.missing += 1
-        else:
-            check.valid += 1
-    check.replaceable = len(check.invalid)
-    return check
-
-
-def check_log(path: Path, specs: Sequence[FitSpec]) -> RecordCheck:
-    """Check one committed record log against the fits ``specs``.
-
-    A fit with a valid line is valid. An invalid line is reported unless the log also holds a
-    valid line of its fit (the append-only log keeps both); one that names none of ``specs``
-    (unparsable, torn, or another fit) is never replaced, so it is to be deleted by hand.
-    Lines of another record version are history: noted, not invalid.
-    """
-    from shnn.store import RecordLog, settings_key
-
-    log = RecordLog(path, warn=False)
-    records = log.records()
-    wanted = {settings_key(spec.settings()) for spec in specs}
-    bad = [b for b in log.bad_lines() if not b.stale and b.key not in records]
-    check = RecordCheck(valid=len(wanted & records.keys()))
-    for b in bad:
-        stray = "" if b.key in wanted else " (names no fit of this preset: delete the line)"
-        check.invalid.append(f"{path}:{b.number}: {b.reason}{stray}")
-    replaced = {b.key for b in bad} & wanted
-    check.missing, check.replaceable = len(wanted - records.keys() - replaced), len(replaced)
-    stale = sum(b.stale for b in log.bad_lines())
-    if stale:
-        check.notes.append(f"{path}: {stale} line(s) of another record version (history, "
-                           "never reused)")
-    return check
-
-
-def _verify_units(config: dict[str, Any], config_path: str, runs_dir: str
-                  ) -> Iterator[tuple[str, RecordCheck]]:
-    """``(recompute command, check)`` of every sweep shard and Adam baseline of a preset."""
-    from shnn.store import baseline_log_path, checkpoint_path, shard_log_path
-    from shnn.sweeps import baseline_spec, shard_label, sweep_points
-
-    store, res, q = config.get("store_dir"), config["results_dir"], shlex.quote
-    common = f"--config {q(config_path)} --runs-dir {q(runs_dir)}"
-    for sweep_id, sweep in config["sweeps"].items():
-        for value in next(iter(sweep["vary"].values())):
-            label = shard_label(value)
-            specs = [s for _, _, group in sweep_points(sweep, [value]) for s in group]
-            check = (check_log(shard_log_path(store, sweep_id, label), specs) if store
-                     else check_files(runs_dir, specs))
-            yield (f"shnn sweep {common} --sweep {q(sweep_id)} --value {q(label)} --csv "
-                   f"{q(f'{res}/sweeps/{sweep_id}/value~{label}.csv')}", check)
-    for case in config["hnn"]:
-        specs = [baseline_spec(config, case)]
-        check = (check_log(baseline_log_path(store, case), specs) if store
-                 else check_files(runs_dir, specs))
-        resume = f" --checkpoint {q(str(checkpoint_path(store, case)))}" if store else ""
-        yield (f"shnn baseline {common} --case {q(case)} --csv "
-               f"{q(f'{res}/hnn/{case}.csv')}{resume}", check)
-
-
-def verify(config_path: str, runs_dir: str | None = None) -> int:
-    """``shnn verify``: print the invalid records of a preset, a summary and the commands that
-    recompute the shards and baselines with invalid or missing records; computes no fit.
-    Returns 1 if any record is invalid, else 0."""
-    from shnn.config import load
-
-    config = load(config_path)
-    runs_dir = runs_dir or config["runs_dir"]
-    total, commands = RecordCheck(), []
-    for command, check in _verify_units(config, config_path, runs_dir):
-        for line in check.invalid + [f"note: {n}" for n in check.notes]:
-            print(line)
-        total.valid += check.valid
-        total.missing += check.missing
-        total.invalid += check.invalid
-        if check.replaceable or check.missing:
-            commands.append(command)
-    where = (f"committed logs under {config['store_dir']}" if config.get("store_dir")
-             else f"per-fit records under {runs_dir}")
-    print(f"{config_path}: {total.valid} valid, {total.missing} missing, "
-          f"{len(total.invalid)} invalid ({where})")
-    if commands:
-        print("recompute the invalid and missing records with these commands (an invalid one "
-              f"is replaced); then `snakemake --cores all --config preset={config['preset']}` "
-              "rebuilds what depends on them:")
-        print("\n".join(f"  {c}" for c in commands))
-    return 1 if total.invalid else 0
-
-
-def _stopped_errors() -> tuple[type[BaseException], ...]:
-    """The exceptions of a job that stopped at its time budget (not a failure)."""
-    from shnn.adam import TrainingStopped
-    from shnn.sweeps import BudgetExhausted
-
-    return (BudgetExhausted, TrainingStopped)
 
 
 if __name__ == "__main__":

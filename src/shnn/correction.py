@@ -10,7 +10,6 @@ One degree of freedom only, as in the paper.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,7 +19,6 @@ from shnn import systems
 from shnn.data import Domain, make_dataset
 from shnn.metrics import relative_l2
 from shnn.models import SampledHNN
-from shnn.records import keyed_path, load_or_compute
 from shnn.systems import System
 
 
@@ -86,26 +84,3 @@ def run_correction(settings: dict[str, Any], h: float, repeat: int) -> dict[str,
         "err_corrected": relative_l2(data.H_test, corrected_hamiltonian(model, data.x_test, h)),
         "fit_seconds": model.fit_seconds_, "flow_seconds": flow_seconds,
     }
-
-
-def run_correction_sweep(settings: dict[str, Any], runs_dir: str | Path) -> list[dict[str, Any]]:
-    """Every observation step and repeat of an ``error_correction`` config section.
-
-    Seeds advance per repeat (``data_seed + r``, ``model_seed + r``); the original kept them
-    fixed, so its ten repeats were identical (METHOD §12.4). Each run is a stored record,
-    reused when its settings match.
-    """
-    fixed = {k: v for k, v in settings.items() if k not in ("steps", "repeats")}
-    rows = []
-    for h in settings["steps"]:
-        for r in range(settings["repeats"]):
-            seeds = f"{settings['data_seed'] + r}-{settings['model_seed'] + r}"
-            path = keyed_path(runs_dir, [
-                ("experiment", "error_correction"), ("system", settings["system"]),
-                ("train", settings["train_size"]), ("width", settings["width"]),
-                ("method", settings["method"]), ("h", h), ("seeds", seeds)])
-            record, _ = load_or_compute(path, {**fixed, "h": h, "repeat": r},
-                                        lambda h=h, r=r: run_correction(settings, h, r))
-            rows.append({k: record[k] for k in ("h", "repeat", "err_uncorrected",
-                                                "err_corrected", "fit_seconds")})
-    return rows

@@ -8,9 +8,7 @@ flow from a high-accuracy integrator (DOP853, tolerances 1e-12), added here.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,7 +17,6 @@ from shnn import systems
 from shnn.data import Domain, make_dataset
 from shnn.integrators import reference_trajectory, symplectic_euler
 from shnn.models import SampledHNN, SampledMLP
-from shnn.records import keyed_path, write_record
 
 #: Trajectories in the order they are stored and plotted.
 TRAJECTORIES = ("reference", "truth", "smlp", "shnn")
@@ -84,31 +81,3 @@ def load(path: str) -> EnergyResult:
         smlp_s, shnn_s = z["fit_seconds"]
         return EnergyResult(z["t"], states, energy, {"smlp": float(smlp_s),
                                                      "shnn": float(shnn_s)})
-
-
-def result_path(runs_dir: str | Path, settings: dict[str, Any]) -> Path:
-    """``runs_dir/experiment~energy/system~S/train~N/width~M/states~K/seeds~d-m.npz``."""
-    return keyed_path(runs_dir, [("experiment", "energy"), ("system", settings["system"]),
-                                 ("train", settings["train_size"]), ("width", settings["width"]),
-                                 ("states", settings["n_states"]),
-                                 ("seeds", f"{settings['data_seed']}-{settings['model_seed']}")],
-                      suffix=".npz")
-
-
-def load_or_run(settings: dict[str, Any], runs_dir: str | Path) -> tuple[EnergyResult, bool]:
-    """``(result, computed)``: the stored result if made with ``settings``, else a new one.
-
-    The ``.npz`` is stored with a ``.json`` holding its settings, both written atomically.
-    """
-    path = result_path(runs_dir, settings)
-    meta = path.with_suffix(".json")
-    wanted = json.loads(json.dumps(settings))
-    if path.exists() and meta.exists() and json.loads(meta.read_text()) == wanted:
-        return load(str(path)), False
-    result = run_energy(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".tmp-{path.name}")
-    save(result, str(tmp))
-    tmp.replace(path)
-    write_record(meta, wanted)
-    return result, True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 import scipy.linalg
@@ -27,6 +28,17 @@ SOLVERS = ("qr", "dense")
 EVAL_CHUNK = 8192
 
 
+def evaluate_in_chunks(x: np.ndarray, out: np.ndarray,
+                       evaluate: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """``out[s] = evaluate(x[s])`` for consecutive blocks of :data:`EVAL_CHUNK` rows; returns
+    ``out``. Every fitted model (sampled or Adam-trained) evaluates through this, so a
+    prediction on many points never holds more than ``EVAL_CHUNK x M`` hidden values."""
+    for start in range(0, x.shape[0], EVAL_CHUNK):
+        s = slice(start, start + EVAL_CHUNK)
+        out[s] = evaluate(x[s])
+    return out
+
+
 
 class _SampledBase:
     """Shared construction and hidden-layer evaluation of the sampled models."""
@@ -48,10 +60,6 @@ class _SampledBase:
     def _elm_layer(self, x: np.ndarray) -> HiddenLayer:
         bias = self.elm_bias if self.elm_bias is not None else (float(x.min()), float(x.max()))
         return sample_elm(x.shape[1], self.width, bias, self.seed)
-
-    def _chunks(self, x: np.ndarray):
-        for start in range(0, x.shape[0], EVAL_CHUNK):
-            yield slice(start, start + EVAL_CHUNK)
 
 
 class SampledHNN(_SampledBase):
@@ -148,21 +156,20 @@ class SampledHNN(_SampledBase):
         """Predicted H: ``(n,)``."""
         layer = self._require_fit()
         x = check_states(x, layer.W.shape[0], "x")
-        out = np.empty(x.shape[0])
-        for s in self._chunks(x):
-            out[s] = features(layer, x[s]) @ self.coef_ + self.bias_
-        return out
+        return evaluate_in_chunks(x, np.empty(x.shape[0]),
+                                  lambda xs: features(layer, xs) @ self.coef_ + self.bias_)
 
     def gradient(self, x: np.ndarray) -> np.ndarray:
         """Predicted ``(dH/dq..., dH/dp...)``: ``(n, 2*dof)``, as ``(T * c) W^T``."""
         layer = self._require_fit()
         x = check_states(x, layer.W.shape[0], "x")
-        out = np.empty_like(x)
-        for s in self._chunks(x):
-            t = tanh_derivative(layer, x[s])
+
+        def gradient(xs: np.ndarray) -> np.ndarray:
+            t = tanh_derivative(layer, xs)
             t *= self.coef_
-            out[s] = t @ layer.W.T
-        return out
+            return t @ layer.W.T
+
+        return evaluate_in_chunks(x, np.empty_like(x), gradient)
 
     def vector_field(self, x: np.ndarray) -> np.ndarray:
         """Predicted ``x' = (dH/dp, -dH/dq)``: ``(n, 2*dof)``."""
@@ -198,10 +205,8 @@ class SampledMLP(_SampledBase):
         """Predicted ``x'``: ``(n, 2*dof)``."""
         layer = self._require_fit()
         x = check_states(x, layer.W.shape[0], "x")
-        out = np.empty_like(x)
-        for s in self._chunks(x):
-            out[s] = features(layer, x[s]) @ self.coef_[:-1] + self.coef_[-1]
-        return out
+        return evaluate_in_chunks(
+            x, np.empty_like(x), lambda xs: features(layer, xs) @ self.coef_[:-1] + self.coef_[-1])
 
     def gradient(self, x: np.ndarray) -> np.ndarray:
         """Pseudo-gradient ``(-p', q')`` so that an integrator advances with the MLP's field."""

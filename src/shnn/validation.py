@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import math
 import numbers
+import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import numpy as np
 
@@ -126,3 +129,11 @@ def check_anchor_value(h0: object) -> float:
         return check_finite_float(h0.reshape(-1)[0], "H0")
     raise ValueError(f"H0 must be a number or an array of size 1 (H at x0), got "
                      f"{type(h0).__name__} {h0!r:.60}")
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse with single-line errors (exit status 2, no usage dump)."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(2)

@@ -185,8 +185,8 @@ def interrupt_and_resume(workdir: Path, executor: list[str], reference: Path) ->
 
 def _labels(workdir: Path, target: str) -> list[str]:
     sys.path.insert(0, str(ROOT / "src"))
-    from shnn.config import load
-    from shnn.sweeps import shard_labels
+    from shnn.pipeline.config import load
+    from shnn.pipeline.sweeps import shard_labels
 
     sweep = Path(target).stem
     return shard_labels(load(workdir / "config/smoke.yaml")["sweeps"][sweep])

@@ -5,18 +5,19 @@ preset) and the paper's numbers in ``data/paper/``. A row is *comparable* only w
 preset computed the paper's exact setting (system, domain, sizes, width, seeds); otherwise
 its verdict is ``not comparable at this preset`` and its note says what differs.
 
-A preset with a ``store_dir`` (the paper preset, computed in pieces by :mod:`shnn.timebox`)
+A preset with a ``store_dir`` (the paper preset, computed in pieces by :mod:`shnn.pipeline.timebox`)
 may report over part of its artifacts: the rows of an artifact whose CSV is missing are
 listed all the same, with our value empty and the verdict ``not run yet`` (the note says how
 far its fits or Adam steps are), and so is every claim that reads such an artifact.
 
-Four modules: :mod:`~shnn.report.facts` (the paper's settings, quoted values, tolerances and
-claims), :mod:`~shnn.report.rows` (the numbers beside the paper's), :mod:`~shnn.report.claims`
-(the qualitative claims checked) and :mod:`~shnn.report.render` (CSV and Markdown). Their
-public names are importable from ``shnn.report`` itself.
+Four modules: :mod:`~shnn.pipeline.report.facts` (the paper's settings, quoted values,
+tolerances and claims), :mod:`~shnn.pipeline.report.rows` (the numbers beside the paper's),
+:mod:`~shnn.pipeline.report.claims` (the qualitative claims checked) and
+:mod:`~shnn.pipeline.report.render` (CSV and Markdown). Their public names are importable
+from ``shnn.pipeline.report`` itself.
 """
 
-from shnn.report.claims import (
+from shnn.pipeline.report.claims import (
     Claim,
     at_preset,
     claim_aswim_equals_swim,
@@ -32,7 +33,7 @@ from shnn.report.claims import (
     data_size_differences,
     not_run_claim,
 )
-from shnn.report.facts import (
+from shnn.pipeline.report.facts import (
     AGREES,
     ARTIFACTS,
     CLAIM_ARTIFACTS,
@@ -58,11 +59,11 @@ from shnn.report.facts import (
     TABLE_HNN_VERSION,
     tolerance,
 )
-from shnn.report.render import (
+from shnn.pipeline.report.render import (
     markdown,
     write_rows,
 )
-from shnn.report.rows import (
+from shnn.pipeline.report.rows import (
     PROGRESS_UNITS,
     Row,
     continuation_note,

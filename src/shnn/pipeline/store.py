@@ -13,8 +13,8 @@ process killed at any moment loses at most the fit in flight; a torn last line (
 mid-write) is ignored on reading and cut off before the next append. The files are append-only
 and one line per fit, so they diff line by line.
 
-A line made with another :data:`~shnn.records.RECORD_VERSION` is never reused: reading a log
-that holds such lines warns once, naming the file, the version and the commit that made them.
+A line made with another :data:`~shnn.pipeline.records.RECORD_VERSION` is never reused: reading
+a log that holds such lines warns once, naming the file, the version and the commit that made them.
 Any other line that is not a valid record (:func:`log_problems`: not UTF-8 JSON, another shape,
 missing or non-finite results, no ``code``) is skipped with a warning naming ``path:line``, so
 its fit counts as missing and is recomputed (the new record is appended; the bad line stays).
@@ -33,7 +33,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from shnn.records import RECORD_VERSION, FitSpec, InvalidRecord, parse_record, record_problems
+from shnn.pipeline.records import (
+    RECORD_VERSION,
+    FitSpec,
+    InvalidRecord,
+    parse_record,
+    record_problems,
+)
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +91,9 @@ def log_problems(record: Any) -> list[str]:
 class RecordLog:
     """The records of one durable unit, in one append-only JSON-lines file.
 
-    Implements the record-store interface of :func:`shnn.sweeps.fit_record`: :meth:`get` and
-    :meth:`put` by :class:`~shnn.records.FitSpec`. Every line is validated on reading
+    Implements the record-store interface of :func:`shnn.pipeline.sweeps.fit_record`:
+    :meth:`get` and :meth:`put` by :class:`~shnn.pipeline.records.FitSpec`. Every line is
+    validated on reading
     (:func:`log_problems`): an invalid one is skipped with a warning naming ``path:line``
     (``warn=False``: silently, for :meth:`bad_lines`), so its fit is recomputed.
     """

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-from shnn.manifest import BASELINE, METHOD_LABELS, METHODS
+from shnn.pipeline.manifest import BASELINE, METHOD_LABELS, METHODS
 
 #: Legend label, colour and marker of each method, in the paper's legend order.
 METHOD_STYLE: dict[str, dict[str, str]] = {
@@ -68,10 +68,10 @@ def sweep_panel(ax: plt.Axes, summary: list[dict], paper: list[dict], sweep: str
     """One panel of a sweep figure: ours (mean line, min-max band) over the paper's mean.
 
     ``kind`` is ``"err"`` (log10 of the test error) or ``"time"`` (fit seconds, linear);
-    ``summary`` and ``paper`` are rows of :func:`shnn.aggregate.summarize` and
-    :func:`shnn.aggregate.load_paper`.
+    ``summary`` and ``paper`` are rows of :func:`shnn.pipeline.aggregate.summarize` and
+    :func:`shnn.pipeline.aggregate.load_paper`.
     """
-    from shnn.aggregate import series
+    from shnn.pipeline.aggregate import series
 
     log10 = kind == "err"
     for method in methods:

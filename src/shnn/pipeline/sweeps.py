@@ -20,19 +20,19 @@ import numpy as np
 
 from shnn import systems
 from shnn.data import Dataset, Domain, make_dataset
+from shnn.files import atomic_write
 from shnn.metrics import relative_l2
 from shnn.models import SampledHNN
-from shnn.records import (
+from shnn.pipeline.records import (
     FitSpec,
     InvalidRecord,
-    atomic_write,
     read_record,
     record_path,
     record_problems,
     write_record,
 )
+from shnn.pipeline.store import RecordLog, baseline_log_path, new_record, shard_log_path
 from shnn.sampling import Method
-from shnn.store import RecordLog, baseline_log_path, new_record, shard_log_path
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def run_fit(spec: FitSpec, data: Dataset | None = None, **fit_options: Any) -> d
 
 
 class RecordStore(Protocol):
-    """Where fit records live: :class:`RecordFiles` or :class:`shnn.store.RecordLog`."""
+    """Where fit records live: :class:`RecordFiles` or :class:`shnn.pipeline.store.RecordLog`."""
 
     def get(self, spec: FitSpec) -> dict[str, Any] | None:
         """The stored record made with exactly ``spec``'s settings, or ``None``."""
@@ -101,7 +101,7 @@ class RecordStore(Protocol):
 
 
 class RecordFiles:
-    """One JSON file per fit under ``runs_dir`` (:func:`shnn.records.record_path`)."""
+    """One JSON file per fit under ``runs_dir`` (:func:`shnn.pipeline.records.record_path`)."""
 
     def __init__(self, runs_dir: str | Path) -> None:
         self.runs_dir = Path(runs_dir)
@@ -334,7 +334,7 @@ def baseline_record(config: dict[str, Any], case: str, runs_dir: str | Path,
     With ``checkpoint`` the training resumes from that file if it exists and writes it every
     ``checkpoint_every`` steps (``fit_options``, with ``deadline``; :class:`shnn.adam.AdamHNN`);
     the file is deleted once the record is stored. The paper preset checkpoints to
-    :func:`shnn.store.checkpoint_path` under its ``store_dir``.
+    :func:`shnn.pipeline.store.checkpoint_path` under its ``store_dir``.
     """
     if checkpoint is not None:
         fit_options["checkpoint"] = checkpoint

@@ -2,8 +2,9 @@
 
 On 2 cores the paper preset takes about two days, longer than any session or CI run. Its
 results accumulate in the committed store (``store_dir`` of ``config/paper.yaml``,
-:mod:`shnn.store`): every finished fit is one appended line, every unfinished Adam baseline a
-checkpoint. ``python -m shnn.timebox run --minutes 150`` (``make paper MINUTES=150``)
+:mod:`shnn.pipeline.store`): every finished fit is one appended line, every unfinished Adam
+baseline a checkpoint. ``python -m shnn.pipeline.timebox run --minutes 150``
+(``make paper MINUTES=150``)
 
 1. works through the :func:`plan` in priority order (Table 1's five Adam baselines, fig02,
    fig04/05, fig08, fig09, fig03, fig07, Table 2's two baselines, fig06 up to width 5000
@@ -16,8 +17,9 @@ checkpoint. ``python -m shnn.timebox run --minutes 150`` (``make paper MINUTES=1
 2. then renders, through Snakemake, every paper artifact whose inputs are complete
    (``figures/paper/``), and the paper-preset reproduction report over them.
 
-``python -m shnn.timebox status`` (``make paper-status``) prints per artifact the fits done,
-the Adam steps done and the estimated hours left (cost model of :mod:`shnn.resources`).
+``python -m shnn.pipeline.timebox status`` (``make paper-status``) prints per artifact the fits
+done, the Adam steps done and the estimated hours left (cost model of
+:mod:`shnn.pipeline.resources`).
 """
 
 from __future__ import annotations
@@ -33,10 +35,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from shnn.manifest import continued_jobs, paper_results
-from shnn.resources import CostModel
-from shnn.store import RecordLog, baseline_log_path, checkpoint_path, shard_log_path
-from shnn.sweeps import (
+from shnn.pipeline.commands import EXIT_BUDGET
+from shnn.pipeline.manifest import continued_jobs, paper_results
+from shnn.pipeline.resources import CostModel
+from shnn.pipeline.store import RecordLog, baseline_log_path, checkpoint_path, shard_log_path
+from shnn.pipeline.sweeps import (
     baseline_spec,
     missing_fits,
     record_seconds,
@@ -46,25 +49,24 @@ from shnn.sweeps import (
 
 CONFIG = "config/paper.yaml"
 COSTS = ("bench/results/paper_estimate.json", "bench/results/adam_speed.json")
-#: Exit status of a ``shnn`` job stopped by its deadline (``shnn.cli.EXIT_BUDGET``).
-EXIT_BUDGET = 75
 #: Seconds a job may run past the deadline (to write its checkpoint) before it is killed.
 GRACE_SECONDS = 60
 #: Adam steps between checkpoints of a baseline (about a minute at width 5000 on 2 cores).
 CHECKPOINT_EVERY = 1000
-#: Run time of the artifacts that compute inside their notebook, in seconds: the default
+#: Run time of the artifacts whose experiment (``shnn experiment``, not a sweep) the time box
+#: runs together with their notebook, as one Snakemake target, in seconds: the default
 #: preset's measured times (README runtime table), whose settings fig08 shares; fig09 runs 10
 #: instead of 3 cheap repeats, so its figure is scaled by 10/3 and rounded up.
 NOTEBOOK_SECONDS = {"fig08_energy_conservation": 110.0, "fig09_error_correction": 30.0}
 
 #: artifact -> (sweeps, Adam baselines) it reads, for the paper's figures and tables
-#: (:mod:`shnn.manifest`); fig01 and the notebook-computed fig08/09 need neither. perf01 (a
-#: solver benchmark, not a paper result) is left to a full ``snakemake --config
+#: (:mod:`shnn.pipeline.manifest`); fig01 and fig08/09 (their own experiments) need neither.
+#: perf01 (a solver benchmark, not a paper result) is left to a full ``snakemake --config
 #: preset=paper`` run.
 ARTIFACT_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     art.name: (art.sweeps, art.baselines) for art in paper_results()}
 #: The priority order of the work: (kind, names) with kind ``baseline``, ``sweep`` or
-#: ``notebook`` (an artifact computed inside its notebook).
+#: ``notebook`` (an artifact rendered with its experiment, one Snakemake target).
 PRIORITY: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("baseline", ("sp-small", "sp-large", "lv-zero-small", "lv-zero-large", "lv-five")),
     ("sweep", ("sp-small", "sp-large")),
@@ -241,7 +243,7 @@ def measured_seconds(config: dict[str, Any]) -> dict[str, tuple[float, bool]]:
 
 def continued_sweeps(config: dict[str, Any]) -> list[tuple[str, str]]:
     """``(artifact, sweep)`` for every sweep that continues one an artifact shows (fig06 and
-    dp-wide, :func:`shnn.manifest.continued_jobs`): computed after the rest, shown by the
+    dp-wide, :func:`shnn.pipeline.manifest.continued_jobs`): computed after the rest, shown by the
     artifact once complete."""
     return [(art.name, job.removeprefix("sweep_")) for art in paper_results()
             for job in continued_jobs(art.name, config)]
@@ -354,7 +356,7 @@ def run_job(command: list[str], log_path: Path, deadline: float, env: dict[str, 
 
 def run(config_path: str, minutes: float, cores: int, render: bool = True) -> int:
     """Do the missing units within ``minutes``, then render what is complete; exit status."""
-    from shnn.config import load
+    from shnn.pipeline.config import load
 
     config = load(config_path)
     costs = CostModel.from_files(*COSTS)
@@ -397,7 +399,7 @@ def run(config_path: str, minutes: float, cores: int, render: bool = True) -> in
 
 
 def renderable_artifacts(config: dict[str, Any]) -> list[str]:
-    """Artifacts to render now: inputs complete in the store, and the notebook-computed ones
+    """Artifacts to render now: inputs complete in the store, and those with an experiment
     (fig08, fig09) only once their own unit has run (they are work of the time box)."""
     return [a for a in complete_artifacts(config)
             if a not in NOTEBOOK_SECONDS or artifact_rendered(config, a)]
@@ -430,12 +432,13 @@ def parse_minutes(text: str) -> float:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from shnn.cli import _Parser
+    from shnn.validation import ArgumentParser
 
-    parser = _Parser(prog="python -m shnn.timebox", description=__doc__.split("\n\n")[0])
+    parser = ArgumentParser(prog="python -m shnn.pipeline.timebox",
+                            description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", default=CONFIG, help=f"preset with a store_dir "
                         f"(default {CONFIG})")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
     run_p = sub.add_parser("run", help="do the missing work within a time box, then render")
     run_p.add_argument("--minutes", type=parse_minutes, required=True,
                        help="time box in minutes (> 0)")
@@ -445,7 +448,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("status", help="print fits and Adam steps done, estimated time left")
     sub.add_parser("render", help="render the artifacts whose inputs are complete")
     args = parser.parse_args(argv)
-    from shnn.config import ConfigError, load
+    from shnn.pipeline.config import ConfigError, load
 
     try:
         config = load(args.config)

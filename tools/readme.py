@@ -1,6 +1,6 @@
 """Fill the README's generated blocks from files the pipeline wrote.
 
-``python -m shnn.readme`` rewrites the text between ``<!-- artifacts:start -->`` and
+``python tools/readme.py`` rewrites the text between ``<!-- artifacts:start -->`` and
 ``<!-- artifacts:end -->`` (the artifact table with its runtime column) and between
 ``<!-- runtimes:start -->`` and ``<!-- runtimes:end -->`` (time of every job), reading
 Snakemake's benchmark files ``results/<preset>/benchmarks/*.tsv``.
@@ -13,8 +13,8 @@ import re
 import sys
 from pathlib import Path
 
-from shnn.manifest import ARTIFACTS as MANIFEST
-from shnn.manifest import PRESETS, owned_jobs, report_keys
+from shnn.pipeline.manifest import ARTIFACTS as MANIFEST
+from shnn.pipeline.manifest import PRESETS, owned_jobs, report_keys
 
 #: artifact -> its README title and the other jobs whose time it owns (shared work is counted
 #: once, with the first artifact that needs it: fig05 reuses fig04's sweeps).
@@ -67,8 +67,8 @@ def agreement(report_csv: Path) -> tuple[str, dict[str, str]]:
 
 def paper_measured(config_path: Path) -> dict[str, tuple[float, bool]]:
     """The paper preset's measured compute seconds per job, from its committed store."""
-    from shnn.config import load
-    from shnn.timebox import measured_seconds
+    from shnn.pipeline.config import load
+    from shnn.pipeline.timebox import measured_seconds
 
     return measured_seconds(load(config_path))
 
@@ -76,8 +76,8 @@ def paper_measured(config_path: Path) -> dict[str, tuple[float, bool]]:
 def paper_continued(config_path: Path) -> dict[str, tuple[str, ...]]:
     """Per artifact, the paper preset's sweep jobs that continue its sweeps (fig06:
     ``sweep_dp-wide``)."""
-    from shnn.config import load
-    from shnn.manifest import continued_jobs
+    from shnn.pipeline.config import load
+    from shnn.pipeline.manifest import continued_jobs
 
     config = load(config_path)
     return {name: jobs for name in MANIFEST if (jobs := continued_jobs(name, config))}
@@ -174,13 +174,13 @@ def cluster_table(config_path: Path, estimate_json: Path, adam_json: Path) -> st
     """Markdown: the jobs of a preset and the resources they declare to a scheduler.
 
     One row per artifact: its sweep shards (one job per sweep value) or Adam baselines,
-    the largest memory and run time declared by one job (:mod:`shnn.resources`, 2 cores),
+    the largest memory and run time declared by one job (:mod:`shnn.pipeline.resources`, 2 cores),
     and the estimated core-hours of all its jobs on the 2-core reference machine.
     """
-    from shnn.config import load
-    from shnn.manifest import report_key_of
-    from shnn.resources import CostModel, baseline_resources, shard_resources
-    from shnn.sweeps import shard_labels, shard_value
+    from shnn.pipeline.config import load
+    from shnn.pipeline.manifest import report_key_of
+    from shnn.pipeline.resources import CostModel, baseline_resources, shard_resources
+    from shnn.pipeline.sweeps import shard_labels, shard_value
 
     config = load(config_path)
     costs = CostModel.from_files(estimate_json, adam_json)
@@ -267,8 +267,8 @@ def update(readme: Path, results: Path,
             Path("config/paper.yaml"), Path("bench/results/paper_estimate.json"),
             Path("bench/results/adam_speed.json")))
     if "<!-- paper-status:start -->" in text:
-        from shnn.config import load
-        from shnn.timebox import status_table
+        from shnn.pipeline.config import load
+        from shnn.pipeline.timebox import status_table
 
         text = _replace_block(text, "paper-status", status_table(load(paper)))
     readme.write_text(text)

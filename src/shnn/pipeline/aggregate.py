@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from shnn import manifest
+from shnn.pipeline import manifest
 
 #: Methods in the paper's legend order (sampled methods, then the Adam HNN).
 METHODS = (*manifest.METHODS, manifest.BASELINE)
@@ -75,17 +75,21 @@ def compare_with_paper(summary: list[dict[str, Any]], paper: list[dict[str, Any]
     return table
 
 
-def write_summary(summary: list[dict[str, Any]], path: str | Path, preset: str) -> None:
-    """Write the aggregated rows (exactly what a figure plots) with a ``preset`` column."""
+def write_summary(summary: list[dict[str, Any]], path: str | Path, preset: str,
+                  extra: Mapping[str, str] | None = None) -> None:
+    """Write the aggregated rows (exactly what a figure plots) with a ``preset`` column and the
+    constant columns ``extra`` after it (ex01: the full name of your own system)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = sorted(summary, key=lambda r: (r["sweep"], r["value"], METHODS.index(r["method"])))
+    extra = dict(extra or {})
     with path.open("w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["preset", *SUMMARY_COLUMNS])
+        writer = csv.DictWriter(fh, fieldnames=["preset", *extra, *SUMMARY_COLUMNS])
         writer.writeheader()
         for row in rows:
-            writer.writerow({"preset": preset, **{k: (f"{v:.6e}" if isinstance(v, float) else v)
-                                                  for k, v in row.items()}})
+            writer.writerow({"preset": preset, **extra,
+                             **{k: (f"{v:.6e}" if isinstance(v, float) else v)
+                                for k, v in row.items()}})
 
 
 def log10_means_text(summary: list[dict[str, Any]], sweeps: Iterable[str],

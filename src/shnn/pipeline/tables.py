@@ -13,8 +13,8 @@ from typing import Any
 def read_baselines(config: dict[str, Any], cases: Iterable[str], hnn_dir: str | Path,
                    runs_dir: str | Path) -> dict[str, dict[str, Any]]:
     """The CSV row of each Adam baseline in ``hnn_dir`` (trained first where it is missing:
-    :func:`shnn.sweeps.run_baseline`)."""
-    from shnn.sweeps import BASELINE_COLUMNS, read_csv, run_baseline, write_csv
+    :func:`shnn.pipeline.sweeps.run_baseline`)."""
+    from shnn.pipeline.sweeps import BASELINE_COLUMNS, read_csv, run_baseline, write_csv
 
     rows = {}
     for case in cases:

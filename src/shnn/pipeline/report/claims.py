@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from shnn.aggregate import by_value, decreasing_in_value, method_spread
-from shnn.report.facts import (
+from shnn.pipeline.aggregate import by_value, decreasing_in_value, method_spread
+from shnn.pipeline.report.facts import (
     CLAIM_ARTIFACTS,
     CLAIM_SWEEPS,
     CLAIM_TEXT,

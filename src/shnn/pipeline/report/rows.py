@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from shnn.manifest import METHOD_LABELS
-from shnn.report.facts import (
+from shnn.pipeline.manifest import METHOD_LABELS
+from shnn.pipeline.report.facts import (
     AGREES,
     DIFFERS,
     FAMILY,
@@ -30,7 +30,7 @@ from shnn.report.facts import (
 )
 
 if TYPE_CHECKING:
-    from shnn.timebox import Progress
+    from shnn.pipeline.timebox import Progress
 
 
 @dataclass
@@ -56,8 +56,8 @@ def verdict(ours: float, paper: float, tol: float) -> tuple[float, str]:
 
 
 def read_rows(path: str | Path) -> list[dict[str, Any]]:
-    """A CSV with numeric fields converted (as :func:`shnn.sweeps.read_csv`)."""
-    from shnn.sweeps import read_csv
+    """A CSV with numeric fields converted (as :func:`shnn.pipeline.sweeps.read_csv`)."""
+    from shnn.pipeline.sweeps import read_csv
 
     return read_csv(path)
 
@@ -75,7 +75,7 @@ def read_artifact(folder: str | Path, name: str, config: dict[str, Any]
                             "a preset with a store_dir may report over part of them)")
 
 
-#: What each kind of progress of :func:`shnn.timebox.artifact_progress` counts.
+#: What each kind of progress of :func:`shnn.pipeline.timebox.artifact_progress` counts.
 PROGRESS_UNITS = {"fits": "fits", "steps": "Adam steps"}
 
 
@@ -90,11 +90,11 @@ def progress_text(kind: str, progress: Progress) -> str:
 
 def not_run_notes(config: dict[str, Any], missing: Iterable[str]) -> dict[str, dict[str, str]]:
     """Per missing artifact, how far each of its inputs is (``{"fits": "35% of its fits
-    done", ...}``, from the store via :func:`shnn.timebox.artifact_progress`)."""
+    done", ...}``, from the store via :func:`shnn.pipeline.timebox.artifact_progress`)."""
     missing = list(missing)
     if not missing or not config.get("store_dir"):
         return {name: {} for name in missing}
-    from shnn.timebox import artifact_progress
+    from shnn.pipeline.timebox import artifact_progress
 
     progress = artifact_progress(config)
     return {name: {kind: progress_text(kind, p) for kind, p in progress.get(name, {}).items()}
@@ -135,7 +135,7 @@ def planned_summary(sweep_id: str, sweep: dict[str, Any]) -> list[dict[str, Any]
 def with_continuations(config: dict[str, Any], sweep_id: str) -> dict[str, Any]:
     """Sweep ``sweep_id`` with the values of the sweeps that continue it (the paper preset's
     dp with dp-wide's widths): everything its figure will show."""
-    from shnn.config import continuations
+    from shnn.pipeline.config import continuations
 
     sweep = config["sweeps"][sweep_id]
     key, values = next(iter(sweep["vary"].items()))
@@ -147,13 +147,13 @@ def with_continuations(config: dict[str, Any], sweep_id: str) -> dict[str, Any]:
 def continuation_note(config: dict[str, Any], sweep_id: str) -> str:
     """The note of a value a continuing sweep computes, shown once that sweep is complete:
     ``not run yet: in sweep dp-wide, 35% of its fits done`` ("" if no sweep continues it)."""
-    from shnn.config import continuations
+    from shnn.pipeline.config import continuations
 
     parts = []
     for later in continuations(config, sweep_id):
         done = ""
         if config.get("store_dir"):
-            from shnn.timebox import sweep_progress
+            from shnn.pipeline.timebox import sweep_progress
 
             done = ", " + progress_text("fits", sweep_progress(config, later))
         parts.append(f"in sweep {later}{done}")

@@ -1,17 +1,19 @@
 """The pipeline's manifest: every artifact, what it reads and shows, and the methods' names.
 
 One place for these facts: the Snakefile makes one rule per :data:`ARTIFACTS` entry, the
-README generator (``shnn.readme``) its tables, the reproduction report (``shnn.report``) its
-artifact keys, the paper-preset runner (``shnn.timebox``) its inputs, and the tests read it.
+README generator (``tools/readme.py``) its tables, the reproduction report
+(:mod:`shnn.pipeline.report`) its artifact keys, the paper-preset runner
+(:mod:`shnn.pipeline.timebox`) its inputs, and the tests read it.
 Adding a figure means one entry here, one notebook in ``notebooks/`` and one caption in
 ``report/``.
 
 Which code a job depends on is read from the imports (:func:`module_files`): a compute job
 (a sweep shard, an Adam baseline) depends on the modules its command imports, a notebook on
 the modules the notebook imports, each with what they import in turn. So editing a reporting
-module (``plotting``, ``aggregate``, ``report``, ``readme``) plans no compute job, and editing
+module (``plotting``, ``aggregate``, ``report``; the README generator is no module of the
+package) plans no compute job, and editing
 a science module plans the compute jobs again (they reload every fit whose record matches:
-:data:`shnn.records.RECORD_VERSION` is the one key of a stored fit).
+:data:`shnn.pipeline.records.RECORD_VERSION` is the one key of a stored fit).
 """
 
 from __future__ import annotations
@@ -59,7 +61,6 @@ class Artifact:
     ``config_path``, ``runs_dir``, ``out_stem``), where ``{results}`` and ``{figures}`` stand
     for the preset's folders; ``files`` what other pipeline jobs (``jobs``) make for it;
     ``report_key`` the ``artifact`` column of its rows in the reproduction report;
-    ``threads``: it computes at the preset's scale inside its notebook, with the job's threads;
     ``source``: the notebook it renders, if not its own (figures 4 and 5 render one notebook,
     with parameter ``kind``); ``continued``: it also shows the sweeps that continue its sweeps
     to more values (``continues:`` in a preset: the paper preset's dp-wide in fig06), passed
@@ -76,7 +77,6 @@ class Artifact:
     files: tuple[str, ...] = ()
     jobs: tuple[str, ...] = ()
     report_key: str | None = None
-    threads: bool = False
     source: str | None = None
     continued: bool = False
 
@@ -123,6 +123,12 @@ PERF_REFERENCES = ("bench/results/chaotic_scaling_2000.json",
                    "bench/results/small_n_over_m.json")
 PERF_JSON = "{results}/bench/scaling.json"
 
+
+def experiment_json(name: str) -> str:
+    """What the compute job of experiment ``name`` (``shnn experiment``) writes."""
+    return f"{{results}}/experiments/{name}.json"
+
+
 _ARTIFACTS = (
     Artifact("fig01_aswim_schematic", "figure",
              "Fig. 1, the A-SWIM idea, drawn from a real small fit"),
@@ -147,10 +153,12 @@ _ARTIFACTS = (
              sweeps=("hh",), params={"sweeps_dir": SWEEPS_DIR}, report_key="fig07"),
     Artifact("fig08_energy_conservation", "figure",
              "Fig. 8, energy conservation: sampled MLP vs sampled HNN", data=(PAPER_ENERGY_CSV,),
-             report_key="fig08", threads=True),
+             files=(experiment_json("energy"),), jobs=("experiment_energy",),
+             report_key="fig08"),
     Artifact("fig09_error_correction", "figure",
              "Fig. 9, first-order error correction from snapshot pairs",
-             data=(PAPER_CORRECTION_CSV,), report_key="fig09", threads=True),
+             data=(PAPER_CORRECTION_CSV,), files=(experiment_json("error_correction"),),
+             jobs=("experiment_error_correction",), report_key="fig09"),
     Artifact("tab01_accuracy", "table", "Table 1, Adam-trained HNN vs sampled HNNs (width 1000)",
              sweeps=TABLE1, baselines=TABLE1, data=(PAPER_HNN_CSV,),
              params={"sweeps_dir": SWEEPS_DIR, "hnn_dir": HNN_DIR}, report_key="tab01"),
@@ -225,7 +233,7 @@ def owned_jobs(name: str) -> tuple[str, ...]:
 def continued_jobs(name: str, config: Mapping[str, Any]) -> tuple[str, ...]:
     """The sweep jobs (``sweep_<id>``) of a preset that continue ``name``'s sweeps (the paper
     preset's ``dp-wide`` for fig06): its work too, shown once complete."""
-    from shnn.config import continuations
+    from shnn.pipeline.config import continuations
 
     art = ARTIFACTS[name]
     if not art.continued:
@@ -237,13 +245,14 @@ def continued_jobs(name: str, config: Mapping[str, Any]) -> tuple[str, ...]:
 # --- which code a job depends on -----------------------------------------------------------
 
 PACKAGE = "shnn"
-SRC = Path(__file__).resolve().parent
+SRC = Path(__file__).resolve().parents[1]  # src/shnn
 
 
 def imported_modules(source: str) -> set[str]:
     """The ``shnn`` modules a piece of Python imports (anywhere in it, functions included):
-    ``import shnn.x``, ``from shnn import x``, ``from shnn.x import y`` (a subpackage: all its
-    modules), as paths under ``src/shnn`` without ``.py``."""
+    ``import shnn.x``, ``from shnn import x``, ``from shnn.x.y import z``, as paths under
+    ``src/shnn`` without ``.py``. A package counts as its ``__init__`` (whose own imports the
+    closure follows), and importing a module imports every package above it."""
     found: set[str] = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
@@ -255,21 +264,23 @@ def imported_modules(source: str) -> set[str]:
         for name in names:
             parts = name.split(".")
             if parts[0] == PACKAGE:
-                found.add("__init__")
-                if len(parts) > 1:
-                    found |= _package_modules(parts[1])
+                found |= _resolve(parts[1:])
     return found
 
 
-def _package_modules(name: str) -> set[str]:
-    """``shnn.<name>`` as module paths under ``src/shnn`` without ``.py``: a module itself,
-    a subpackage all its modules (``report/__init__``, ``report/facts``, ...), a name that
-    is neither (an attribute of ``shnn``) nothing."""
-    if (SRC / f"{name}.py").exists():
-        return {name}
-    if (SRC / name / "__init__.py").exists():
-        return {f"{name}/{path.stem}" for path in (SRC / name).glob("*.py")}
-    return set()
+def _resolve(parts: list[str]) -> set[str]:
+    """``shnn.<parts>`` as module paths under ``src/shnn``: the packages' ``__init__`` down
+    to the deepest module or package the dotted name reaches (the rest is an attribute)."""
+    found, prefix = {"__init__"}, ""
+    for part in parts:
+        path = f"{prefix}{part}"
+        if (SRC / f"{path}.py").exists():
+            return found | {path}
+        if not (SRC / path / "__init__.py").exists():
+            break
+        found.add(f"{path}/__init__")
+        prefix = f"{path}/"
+    return found
 
 
 def module_closure(modules: Iterable[str], src: Path = SRC) -> set[str]:
@@ -296,4 +307,4 @@ def module_files(*sources: str | Path, modules: Iterable[str] = (), root: Path =
 
 
 #: The modules the compute jobs run (``shnn.cli sweep`` and ``shnn.cli baseline``).
-COMPUTE_MODULES: tuple[str, ...] = ("cli", "sweeps", "config")
+COMPUTE_MODULES: tuple[str, ...] = ("cli", "pipeline/sweeps", "pipeline/config")

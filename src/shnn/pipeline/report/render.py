@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 
-from shnn.report.claims import Claim
-from shnn.report.facts import (
+from shnn.pipeline.report.claims import Claim
+from shnn.pipeline.report.facts import (
     AGREES,
     DIFFERS,
     NOT_COMPARABLE,
@@ -18,7 +18,7 @@ from shnn.report.facts import (
     PARTLY,
     REPRODUCED,
 )
-from shnn.report.rows import Row
+from shnn.pipeline.report.rows import Row
 
 
 def write_rows(rows: Iterable[Row], path: str | Path, preset: str) -> None:

@@ -4,7 +4,7 @@ writing a figure with the CSV of exactly its numbers.
 A notebook then reads as its argument: the parameters, one call to load, the figure, and
 the comparison with the paper::
 
-    from shnn import notebook
+    from shnn.pipeline import notebook
     notebook.setup()
     data = notebook.load(config_path, ["sp-small", "sp-large"], sweeps_dir, runs_dir, paper_csv)
     print(data.describe(preset))
@@ -27,7 +27,7 @@ def setup() -> Path:
     """Make the repository root the working directory (relative paths then work under
     papermill and in ``jupyter lab`` alike) and apply the figures' plotting style; returns
     the root."""
-    from shnn import plotting
+    from shnn.pipeline import plotting
 
     root = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "Snakefile").exists())
     os.chdir(root)
@@ -63,8 +63,8 @@ class SweepData:
 
     def paper_comparison(self) -> list[dict[str, Any]]:
         """Ours next to the paper's at every value both have, for each sweep
-        (:func:`shnn.aggregate.compare_with_paper`)."""
-        from shnn import aggregate
+        (:func:`shnn.pipeline.aggregate.compare_with_paper`)."""
+        from shnn.pipeline import aggregate
 
         return [row for sweep_id in self.shown
                 for row in aggregate.compare_with_paper(self.summary, self.paper, sweep_id)]
@@ -72,7 +72,7 @@ class SweepData:
     @property
     def shown(self) -> list[str]:
         """The sweeps the rows are labelled with: a continuation's rows carry the name of
-        the sweep it continues (:func:`shnn.sweeps.load_sweeps`)."""
+        the sweep it continues (:func:`shnn.pipeline.sweeps.load_sweeps`)."""
         labels = [self.config["sweeps"][s].get("continues", s) for s in self.sweep_ids]
         return list(dict.fromkeys(labels))
 
@@ -93,11 +93,11 @@ class SweepData:
 def load(config_path: str | Path, sweep_ids: list[str], sweeps_dir: str | Path,
          runs_dir: str | Path, paper_csv: str | Path | None = None) -> SweepData:
     """Load the sweeps' per-fit rows (running any sweep whose CSV is missing:
-    :func:`shnn.sweeps.load_sweeps`), aggregate them over repeats, and read the paper's
+    :func:`shnn.pipeline.sweeps.load_sweeps`), aggregate them over repeats, and read the paper's
     numbers (none without ``paper_csv``)."""
-    from shnn import aggregate
-    from shnn.config import load as load_config
-    from shnn.sweeps import load_sweeps
+    from shnn.pipeline import aggregate
+    from shnn.pipeline.config import load as load_config
+    from shnn.pipeline.sweeps import load_sweeps
 
     config = load_config(config_path)
     rows = load_sweeps(config, sweep_ids, sweeps_dir, runs_dir)
@@ -107,8 +107,9 @@ def load(config_path: str | Path, sweep_ids: list[str], sweeps_dir: str | Path,
 
 def save(fig: Any, summary: list[dict[str, Any]], out_stem: str, preset: str) -> None:
     """Write the figure (``out_stem.pdf``, ``.png``) and exactly its numbers, the means,
-    mins and maxes over repeats (``out_stem.csv``, :func:`shnn.aggregate.write_summary`)."""
-    from shnn import aggregate, plotting
+    mins and maxes over repeats (``out_stem.csv``,
+    :func:`shnn.pipeline.aggregate.write_summary`)."""
+    from shnn.pipeline import aggregate, plotting
 
     plotting.save_figure(fig, out_stem)
     aggregate.write_summary(summary, f"{out_stem}.csv", preset)

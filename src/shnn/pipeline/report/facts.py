@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from shnn.manifest import report_key_of, report_keys
+from shnn.pipeline.manifest import report_key_of, report_keys
 
 AGREES = "agrees"
 DIFFERS = "differs"
@@ -14,13 +14,13 @@ NOT_COMPARABLE = "not comparable at this preset"
 NOT_RUN = "not run yet"
 
 #: The paper preset: the paper's exact settings (METHOD §13), the one place they are written.
-PAPER_CONFIG = Path(__file__).resolve().parents[3] / "config" / "paper.yaml"
+PAPER_CONFIG = Path(__file__).resolve().parents[4] / "config" / "paper.yaml"
 
 
 def _paper_settings() -> tuple[dict[str, dict[str, Any]], int, tuple[int, int]]:
     """The paper's sweeps (in the paper preset's order) with the sizes and fixed width each
     does not vary, its repeats and its first seeds, read from :data:`PAPER_CONFIG`."""
-    from shnn.config import load
+    from shnn.pipeline.config import load
 
     sweeps = {sweep_id: sweep for sweep_id, sweep in load(PAPER_CONFIG)["sweeps"].items()
               if "continues" not in sweep}  # a continuation adds values to its sweep

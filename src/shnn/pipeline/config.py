@@ -2,7 +2,7 @@
 
 The schema check is jsonschema's, as in ``snakemake.utils.validate``, which is not used here
 for two reasons: presets are loaded outside Snakemake too (the ``shnn`` CLI, the notebooks,
-the paper runner ``shnn.timebox``), and it reports only the first violation, over several
+the paper runner ``shnn.pipeline.timebox``), and it reports only the first violation, over several
 lines (message, failing schema, instance). :func:`validate` names every offending key on one
 line.
 """

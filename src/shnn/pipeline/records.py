@@ -15,13 +15,13 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
-import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
+
+from shnn.files import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -103,40 +103,6 @@ def write_record(path: str | Path, record: dict[str, Any]) -> None:
     """Write ``record`` as JSON atomically: a temporary file, fsynced, renamed over ``path``."""
     atomic_write(path, lambda fh: fh.write(json.dumps(record, indent=1, sort_keys=True)
                                            .encode()), prefix=".tmp-", suffix=".json")
-
-
-def atomic_write(path: str | Path, write: Callable[[BinaryIO], Any], prefix: str = ".tmp-",
-                 suffix: str = ".tmp") -> None:
-    """Create or replace ``path`` atomically: ``write(fh)`` into a temporary file beside it
-    (``prefix``, ``suffix``), fsync it, rename it over ``path``, fsync the folder. A process
-    killed at any moment leaves the old file or the new one, never a part of either."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (where the platform allows it)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _json_type(value: Any) -> str:
@@ -303,15 +269,17 @@ def keyed_path(runs_dir: str | Path, parts: list[tuple[str, Any]], suffix: str =
 
 
 def load_or_compute(path: str | Path, settings: dict[str, Any],
-                    compute: Callable[[], dict[str, Any]]) -> tuple[dict[str, Any], bool]:
-    """``(record, computed)``: the record at ``path`` if made with ``settings``, else a new one.
+                    compute: Callable[[], dict[str, Any]], needs: Sequence[str] = ()
+                    ) -> tuple[dict[str, Any], bool]:
+    """``(record, computed)``: the record at ``path`` if made with ``settings`` and holding
+    every key of ``needs``, else a new one.
 
     A new record is ``{"settings": ..., **compute(), "created": ...}``, written atomically.
     These records are not fits (their results differ), so only their structure is validated
     (:func:`structure_problems`).
     """
     record = read_record(path, settings, structure_problems)
-    if record is not None:
+    if record is not None and all(key in record for key in needs):
         return record, False
     record = {"settings": _plain(settings), **compute(),
               "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
