@@ -9,7 +9,7 @@ flow from a high-accuracy integrator (DOP853, tolerances 1e-12), added here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -63,8 +63,8 @@ def run_energy(settings: dict[str, Any]) -> EnergyResult:
     return EnergyResult(t, states, energy, {"smlp": smlp.fit_seconds_, "shnn": shnn.fit_seconds_})
 
 
-def save(result: EnergyResult, path: str) -> None:
-    """Store a result as ``.npz``."""
+def save(result: EnergyResult, path: str | BinaryIO) -> None:
+    """Store a result as ``.npz`` (a path, or an open binary file)."""
     arrays = {"t": result.t}
     for name in TRAJECTORIES:
         arrays[f"states_{name}"] = result.states[name]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from shnn import correction, energy
+from shnn.files import atomic_write
 from shnn.pipeline.records import keyed_path, load_or_compute, write_record
 
 
@@ -46,10 +47,7 @@ def _energy(settings: dict[str, Any], runs_dir: str | Path
     start = time.perf_counter()
     result = energy.run_energy(settings)
     seconds = time.perf_counter() - start
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".tmp-{path.name}")
-    energy.save(result, str(tmp))
-    tmp.replace(path)
+    atomic_write(path, lambda fh: energy.save(result, fh), suffix=".npz")
     write_record(meta, {"settings": wanted, "wall_seconds": seconds})
     return result, True, seconds
 
