@@ -9,7 +9,10 @@ temporary folder (so nothing here touches the checkout's own results):
    (the list goes to the log);
 3. the tables equal those of a local ``--cores all`` run of the same preset (the checkout's
    ``results/smoke``, built first when missing): every column but the wall-clock times;
-4. interruption, local and under SLURM: the sweeps are started, the workflow is killed
+4. the paper preset's committed store under SLURM: two fits cut from a committed shard are
+   recomputed by the one cluster job planned, with the committed numbers; every other shard
+   is read from the store by a local job, and the sweep table equals the one read whole;
+5. interruption, local and under SLURM: the sweeps are started, the workflow is killed
    (SIGKILL, and the cluster's jobs cancelled) once some shards are done, every record left
    is complete, a dry run plans only the shards not done, and the re-run's sweep tables
    equal the uninterrupted ones.
@@ -39,8 +42,9 @@ SLURM = ["--profile", "profiles/slurm", "--max-threads", str(os.cpu_count() or 1
          "--slurm-status-command", "squeue", "--slurm-init-seconds-before-status-checks", "5"]
 LOCAL = ["--cores", "all"]
 PRESET = ["--config", "preset=smoke"]
+PAPER = ["--config", "preset=paper"]
 #: Rules Snakemake runs itself (the Snakefile's localrules), not through sbatch.
-LOCAL_RULES = {"sweep", "notebook_ipynb", "all"}
+LOCAL_RULES = {"sweep", "sweep_shard_stored", "hnn_baseline_stored", "notebook_ipynb", "all"}
 #: Columns holding wall-clock times (differ between any two runs); everything else must match.
 TIME_COLUMNS = {"fit_seconds", "seconds", "time_s", "speedup", "final_loss_seconds"}
 
@@ -132,6 +136,59 @@ def run_under_slurm(workdir: Path) -> None:
                          f"{submitted} COMPLETED ({planned})")
 
 
+#: The store test's shard: the paper preset's cheapest (single pendulum, width 100), and how
+#: many of its committed fits it cuts (recomputed under SLURM).
+STORE_SWEEP, STORE_VALUE, STORE_CUT = "sp-small", "100", 2
+#: What a recomputed fit must reproduce exactly (its seconds and load differ by nature).
+STORE_RESULTS = ("settings", "test_rel_l2_H", "train_rel_l2_H", "test_rel_l2_xdot",
+                 "train_rel_l2_xdot")
+
+
+def store_reused_under_slurm(workdir: Path) -> None:
+    """The paper preset under SLURM computes only what its committed store lacks.
+
+    The sweep read whole from the store (a local run, no fit) is the reference. Then the last
+    ``STORE_CUT`` lines of one committed shard are cut: a dry run plans one compute job, for
+    that shard, and reads every other from the store; under SLURM that job is the only one
+    submitted, it appends the cut fits again with the committed numbers, and the sweep table
+    equals the reference (time columns excepted).
+    """
+    target = f"results/paper/sweeps/{STORE_SWEEP}.csv"
+    snakemake(workdir, target, *LOCAL, *PAPER)
+    reference = read_rows(workdir / target)
+    shutil.rmtree(workdir / "results")
+    shard = workdir / "records/paper/sweeps" / STORE_SWEEP / f"value~{STORE_VALUE}.jsonl"
+    lines = shard.read_text().splitlines(keepends=True)
+    kept, cut = lines[:-STORE_CUT], lines[-STORE_CUT:]
+    shard.write_text("".join(kept))
+    planned = planned_jobs(workdir, target, *LOCAL, *PAPER)
+    if planned.get("sweep_shard") != 1 or planned.get("sweep_shard_stored", 0) < 1:
+        raise SystemExit(f"with {STORE_CUT} fits cut from one committed shard the paper "
+                         f"preset plans {planned}; expected one sweep_shard job")
+    log(f"paper preset, {STORE_CUT} committed fits cut: plans {planned}")
+    before = {job[0] for job in sacct_jobs()}
+    snakemake(workdir, target, *SLURM, *PAPER)
+    jobs = [job for job in sacct_jobs() if job[0] not in before]
+    if [job[2] for job in jobs] != ["COMPLETED"]:
+        raise SystemExit(f"sacct shows {jobs}; expected one COMPLETED job (the cut shard)")
+    redone = shard.read_text().splitlines(keepends=True)
+    if redone[:len(kept)] != kept or len(redone) != len(lines):
+        raise SystemExit(f"{shard}: {len(redone)} lines after the run, expected the "
+                         f"{len(kept)} kept plus {STORE_CUT} appended")
+    if _results(redone[len(kept):]) != _results(cut):
+        raise SystemExit(f"{shard}: the recomputed fits differ from the committed ones")
+    if read_rows(workdir / target) != reference:
+        raise SystemExit(f"{target}: differs from the table read whole from the store")
+    log(f"store reused under SLURM: 1 job recomputed the {STORE_CUT} cut fits exactly, "
+        f"{planned['sweep_shard_stored']} shards read from the store")
+
+
+def _results(lines: list[str]) -> list[dict]:
+    """The reproducible part of store lines, in a fixed order."""
+    records = [{k: json.loads(line)[k] for k in STORE_RESULTS} for line in lines]
+    return sorted(records, key=lambda r: json.dumps(r["settings"], sort_keys=True))
+
+
 #: The sweeps of the interruption test (9 shards in the smoke preset: kept small for CI).
 INTERRUPTED_SWEEPS = ("sp-small", "sp-large", "sp-f10")
 
@@ -196,24 +253,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help="keep the temporary copies")
     parser.add_argument("--only-interrupt", action="store_true",
-                        help="skip the full smoke run under SLURM (for debugging)")
+                        help="skip the full smoke run and the store step (for debugging)")
+    parser.add_argument("--only-store", action="store_true",
+                        help="run only the paper store step under SLURM (for debugging)")
     args = parser.parse_args()
     if "SLURM_CONF" not in os.environ:
         raise SystemExit("SLURM_CONF is not set: start the cluster with tests/cluster/slurm_up.sh")
     reference = ROOT / "results/smoke"
-    if not (reference / "figures/reproduction_report.csv").exists():
+    if not args.only_store and not (reference / "figures/reproduction_report.csv").exists():
         log("no local smoke run yet: building it (--cores all)")
         snakemake(ROOT, *LOCAL, *PRESET)
     tmp = Path(tempfile.mkdtemp(prefix="shnn-cluster-"))
     try:
-        if not args.only_interrupt:
+        if not (args.only_interrupt or args.only_store):
             slurm_run = copy_tree(tmp / "slurm")
             run_under_slurm(slurm_run)
             compare(reference, slurm_run / "results/smoke")
-        log("interruption under SLURM")
-        interrupt_and_resume(copy_tree(tmp / "slurm-interrupt"), SLURM, reference)
-        log("interruption, local")
-        interrupt_and_resume(copy_tree(tmp / "local-interrupt"), LOCAL, reference)
+        if not args.only_interrupt:
+            log("the paper preset's committed store under SLURM")
+            store_reused_under_slurm(copy_tree(tmp / "slurm-store"))
+        if not args.only_store:
+            log("interruption under SLURM")
+            interrupt_and_resume(copy_tree(tmp / "slurm-interrupt"), SLURM, reference)
+            log("interruption, local")
+            interrupt_and_resume(copy_tree(tmp / "local-interrupt"), LOCAL, reference)
         log("cluster test passed")
     finally:
         if not args.keep:
