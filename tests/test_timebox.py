@@ -42,6 +42,18 @@ def test_status_lists_every_artifact():
     assert "| **all** (shared work once) |" in table
 
 
+@pytest.mark.parametrize("done, total, percent", [(69, 440, 15), (439, 440, 99),
+                                                  (440, 440, 100), (0, 0, 100)])
+def test_percent_done_is_rounded_down_the_same_in_status_and_report(done, total, percent):
+    from shnn.pipeline.report.rows import progress_text
+
+    progress = timebox.Progress(done, total, 0.0)
+    assert progress.percent == percent
+    assert progress_text("fits", progress) == f"{percent}% of its fits done"
+    if total:
+        assert timebox._cell(progress) == f"{done} / {total} ({percent}%)"
+
+
 @pytest.mark.parametrize("minutes, message", [("abc", "got 'abc'"), ("0", "must be > 0"),
                                               ("-5", "must be > 0"), ("nan", "must be > 0")])
 def test_malformed_budget_is_a_one_line_error(minutes, message):

@@ -89,24 +89,23 @@ def _int_at_least(minimum: int):
     return parse
 
 
-def _float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive finite number, got {text!r}")
-    return value
+def _finite_number(*, zero_allowed: bool):
+    """argparse type: a finite number ``> 0`` (``>= 0`` where ``zero_allowed``)."""
+    bound = ">= 0" if zero_allowed else "> 0"
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not math.isfinite(value) or value < 0 or (value == 0 and not zero_allowed):
+            raise argparse.ArgumentTypeError(f"must be a finite number {bound}, got {text!r}")
+        return value
+    return parse
 
 
-def _nonnegative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text!r}")
-    return value
+_positive = _finite_number(zero_allowed=False)
+_nonnegative = _finite_number(zero_allowed=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -140,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="data seed (default 3943)")
     fit.add_argument("--model-seed", type=_int_at_least(0), default=992472,
                      help="model seed (default 992472)")
-    fit.add_argument("--rcond", type=_float, default=1e-13,
+    fit.add_argument("--rcond", type=_positive, default=1e-13,
                      help="SVD cut-off relative to the largest singular value (default 1e-13)")
     fit.add_argument("--solver", choices=["qr", "dense"], default="qr",
                      help="least squares: qr (default; A never formed) or dense (gelsd on A)")
@@ -148,10 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="ELM bias range (default: min,max of all domain limits)")
     fit.add_argument("--steps", type=_int_at_least(1), default=15000,
                      help="hnn: Adam steps (default 15000)")
-    fit.add_argument("--lr", type=_float, default=5e-4, help="hnn: learning rate (default 5e-4)")
+    fit.add_argument("--lr", type=_positive, default=5e-4, help="hnn: learning rate (default 5e-4)")
     fit.add_argument("--batch-size", type=_int_at_least(1), default=2048,
                      help="hnn: batch size (default 2048)")
-    fit.add_argument("--weight-decay", type=_nonnegative_float, default=1e-13,
+    fit.add_argument("--weight-decay", type=_nonnegative, default=1e-13,
                      help="hnn: Adam's L2 weight decay (default 1e-13, the paper's)")
     fit.add_argument("--checkpoint", metavar="PATH",
                      help="hnn: checkpoint file; training resumes from it when it exists and "
@@ -215,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _budget_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--deadline", type=_float, metavar="EPOCH",
+    parser.add_argument("--deadline", type=_positive, metavar="EPOCH",
                         help="stop before this time (seconds since the epoch): start no fit "
                         f"the cost model says would end later; exit {commands.EXIT_BUDGET}")
     parser.add_argument("--no-compute", action="store_true",

@@ -98,14 +98,15 @@ def experiment(args: argparse.Namespace) -> None:
     preset; write its settings and seconds as JSON and, optionally, its benchmark file."""
     from shnn.files import atomic_write
     from shnn.pipeline.config import load
-    from shnn.pipeline.experiments import EXPERIMENTS, run_experiment
+    from shnn.pipeline.experiments import experiment_runner
     from shnn.pipeline.sweeps import write_benchmark
 
-    if args.name not in EXPERIMENTS:
-        raise ValueError(f"--name: unknown experiment {args.name!r}; "
-                         f"choose from {', '.join(EXPERIMENTS)}")
+    try:
+        run = experiment_runner(args.name)
+    except ValueError as exc:
+        raise ValueError(f"--name: {exc}") from None
     settings = load(args.config)[args.name]
-    seconds = run_experiment(args.name, settings, args.runs_dir)
+    seconds = run(settings, args.runs_dir)
     text = json.dumps({"experiment": args.name, "settings": settings, "seconds": seconds},
                       indent=1, sort_keys=True) + "\n"
     atomic_write(args.out, lambda fh: fh.write(text.encode()))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -84,15 +85,26 @@ def _timed_correction(settings: dict[str, Any], h: float, repeat: int) -> dict[s
     return {**record, "wall_seconds": time.perf_counter() - start}
 
 
-#: The experiments of a preset (its config sections of these names), run by ``shnn experiment``.
-EXPERIMENTS = ("energy", "error_correction")
+def _energy_seconds(settings: dict[str, Any], runs_dir: str | Path) -> float:
+    return _energy(settings, runs_dir)[2]
 
 
-def run_experiment(name: str, settings: dict[str, Any], runs_dir: str | Path) -> float:
-    """Compute (or reload) experiment ``name``; returns its seconds as measured when its
-    results were computed (a reload reports those, never its own few seconds of reading)."""
-    if name == "energy":
-        return _energy(settings, runs_dir)[2]
-    if name == "error_correction":
-        return float(sum(row["wall_seconds"] for row in run_correction_sweep(settings, runs_dir)))
-    raise ValueError(f"unknown experiment {name!r}; choose from {', '.join(EXPERIMENTS)}")
+def _correction_seconds(settings: dict[str, Any], runs_dir: str | Path) -> float:
+    return float(sum(row["wall_seconds"] for row in run_correction_sweep(settings, runs_dir)))
+
+
+#: The experiments of a preset (its config sections of these names), run by ``shnn experiment``:
+#: each computes (or reloads) its results and returns the seconds measured when they were
+#: computed (a reload reports those, never its own few seconds of reading).
+_RUNS: dict[str, Callable[[dict[str, Any], str | Path], float]] = {
+    "energy": _energy_seconds, "error_correction": _correction_seconds}
+EXPERIMENTS = tuple(_RUNS)
+
+
+def experiment_runner(name: str) -> Callable[[dict[str, Any], str | Path], float]:
+    """The run of experiment ``name`` (``run(settings, runs_dir) -> seconds``); an unknown
+    name is a one-line error naming it."""
+    if name not in _RUNS:
+        raise ValueError(f"unknown experiment {name!r}; choose from {', '.join(EXPERIMENTS)}")
+    return _RUNS[name]
+

@@ -111,6 +111,11 @@ class Progress:
     def complete(self) -> bool:
         return self.done >= self.total
 
+    @property
+    def percent(self) -> int:
+        """Percent done, rounded down: 100 only when complete (439 of 440 is 99, not 100)."""
+        return 100 * self.done // self.total if self.total else 100
+
 
 def plan(config: dict[str, Any]) -> list[Unit]:
     """Every unit of the paper preset, in priority order."""
@@ -289,7 +294,7 @@ def _left(parts: dict[str, Progress], seconds: float) -> str:
 def _cell(p: Progress | None) -> str:
     if p is None:
         return "–"
-    return f"{p.done} / {p.total} ({100 * p.done / p.total:.0f}%)" if p.total else "0 / 0"
+    return f"{p.done} / {p.total} ({p.percent}%)" if p.total else "0 / 0"
 
 
 def unit_command(config_path: str, config: dict[str, Any], unit: Unit, deadline: float,

@@ -84,8 +84,7 @@ def progress_text(kind: str, progress: Progress) -> str:
     if kind == "notebook":
         minutes = math.ceil(progress.seconds_left / 60)
         return f"its notebook not rendered, about {minutes} min of work"
-    percent = 100 * progress.done // progress.total if progress.total else 100
-    return f"{percent}% of its {PROGRESS_UNITS[kind]} done"
+    return f"{progress.percent}% of its {PROGRESS_UNITS[kind]} done"
 
 
 def not_run_notes(config: dict[str, Any], missing: Iterable[str]) -> dict[str, dict[str, str]]:
