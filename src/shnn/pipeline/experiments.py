@@ -107,4 +107,3 @@ def experiment_runner(name: str) -> Callable[[dict[str, Any], str | Path], float
     if name not in _RUNS:
         raise ValueError(f"unknown experiment {name!r}; choose from {', '.join(EXPERIMENTS)}")
     return _RUNS[name]
-
