@@ -33,6 +33,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# the checkout's package, for the few helpers below that read configs and store logs
+sys.path.insert(0, str(ROOT / "src"))
 PY = sys.executable
 SNAKEMAKE = [PY, "-m", "snakemake"]
 #: The test cluster has no accounting database (slurmdbd), so the executor polls job states
@@ -185,7 +187,6 @@ def store_reused_under_slurm(workdir: Path) -> None:
 
 def _results(shard: Path) -> dict[str, dict]:
     """The reproducible part of a shard's records, by their settings (the store's own key)."""
-    sys.path.insert(0, str(ROOT / "src"))
     from shnn.pipeline.store import RecordLog
 
     return {key: {k: record[k] for k in STORE_RESULTS}
@@ -244,7 +245,6 @@ def interrupt_and_resume(workdir: Path, executor: list[str], reference: Path) ->
 
 
 def _labels(workdir: Path, target: str) -> list[str]:
-    sys.path.insert(0, str(ROOT / "src"))
     from shnn.pipeline.config import load
     from shnn.pipeline.sweeps import shard_labels
 
