@@ -161,7 +161,8 @@ def papermill(art):
 def artifact_inputs(art):
     """What an artifact's notebook reads: its .ipynb, the preset, the modules it imports, the
     paper's data, its sweeps and baselines (a system of your own: with its file), and the
-    files other jobs make for it. The report reads every reported artifact's CSV and sweeps."""
+    files other jobs make for it. The report reads every reported artifact's CSV and sweeps,
+    and in a preset with a store the store files its progress notes are read from."""
     sweeps, baselines = [*art.sweeps, *shown_continuations(art)], list(art.baselines)
     made = [in_preset(f) for f in art.files]
     if art.kind == "report":
@@ -169,6 +170,8 @@ def artifact_inputs(art):
                   for s in (*ARTIFACTS[name].sweeps, *shown_continuations(ARTIFACTS[name]))]
         made += [out for name in REPORTED for out in artifact_files(name)
                  if out.endswith(".csv")]
+        if STORE:  # the "not run yet: N% done" notes of the artifacts not complete yet
+            made += pipeline.timebox.progress_inputs(CFG)
     return [f"{RES}/notebooks/src/{art.notebook_name}.ipynb", CONFIG_FILE,
             *pipeline.manifest.module_files(art.notebook), *pipeline.manifest.NOTEBOOK_DATA,
             *art.data,

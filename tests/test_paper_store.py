@@ -63,9 +63,18 @@ def _cheapest(method_filter) -> list[dict]:
     return sorted(records, key=cost)[:2]
 
 
+# OpenBLAS picks its kernels by CPU (DYNAMIC_ARCH: e.g. SkylakeX with AVX-512, Haswell on an
+# AMD EPYC without it), so a fit recomputed on another CPU family than the one that made it
+# rounds differently: bitwise the same on the same kind of CPU, and within this relative
+# tolerance across the two kinds these machines have (measured on an AMD EPYC against fits
+# made on the other kind: at most 4.6e-7 on the two cheapest committed sampled fits, 3.0e-9 on
+# the cheapest baseline).
+CROSS_CPU_RTOL = 1e-5
+
+
 # The cheapest paper baseline trains for minutes: with the fidelity tests (slow).
 @pytest.mark.parametrize("kind", ["sampled", pytest.param("hnn", marks=pytest.mark.slow)])
-def test_committed_fit_is_recomputed_exactly_by_shnn_fit(kind):
+def test_committed_fit_is_recomputed_by_shnn_fit(kind):
     records = _cheapest(lambda m: (m == "hnn") == (kind == "hnn"))
     if not records:
         pytest.skip(f"no committed {kind} paper result yet")
@@ -76,7 +85,8 @@ def test_committed_fit_is_recomputed_exactly_by_shnn_fit(kind):
         ours = json.loads(result.stdout)
         assert {**ours["settings"], "domain": ""} == {**record["settings"], "domain": ""}
         for key in ("test_rel_l2_H", "train_rel_l2_H", "test_rel_l2_xdot"):
-            assert ours[key] == record[key], (key, record["settings"])
+            assert ours[key] == pytest.approx(record[key], rel=CROSS_CPU_RTOL), (
+                key, record["settings"])
 
 
 def _store_older_than_the_rest(dest: Path) -> None:
@@ -125,3 +135,43 @@ def test_fresh_clone_dry_run_plans_no_committed_fit(fresh_repo):
                 baseline_log_path(STORE, unit.name)):
             assert f"{res}/hnn/{unit.name}.csv" not in planned
             assert f"{res}/hnn/stored/{unit.name}.csv" in planned
+
+
+def _paper_dry_run(repo: Path, *args: str) -> str:
+    result = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--cores", "2", *args,
+                             "--config", "preset=paper"], cwd=repo,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def _planned(dry_run: str, key: str) -> set[str]:
+    """The ``rule``s or ``output``s of the jobs a dry run plans."""
+    if key == "rule":
+        return {line.split(":", 1)[0].split()[-1] for line in dry_run.splitlines()
+                if line.startswith(("rule ", "localrule "))}
+    return {out for line in dry_run.splitlines() if line.strip().startswith("output:")
+            for out in line.split("output:", 1)[1].strip().split(", ")}
+
+
+def test_a_grown_store_re_renders_the_paper_report(fresh_repo):
+    """The report's "not run yet: N% done" notes read the store: one more fit in a shard that
+    is not complete re-renders it, though no artifact completes (and nothing is refitted)."""
+    store = fresh_repo / PAPER["store_dir"]
+    shard = shard_log_path(store, "dp-wide", sweeps.shard_label(10000))
+    # The plan's last shard, with 3 of its 40 fits whatever the real store holds of it.
+    shard.unlink(missing_ok=True)
+    _fabricate(store, "dp-wide", 10000, keep=3)
+    report = f"{PAPER['figures_dir']}/notebooks/reproduction_report.ipynb"
+    for name in _planned(_paper_dry_run(fresh_repo, "--forceall", report), "output"):
+        path = fresh_repo / name  # the report and what it reads, as if built (placeholders)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("placeholder\n")
+    for path in fresh_repo.rglob("*"):
+        if path.is_file():
+            os.utime(path, (1_700_000_000, 1_700_000_000))
+    assert _planned(_paper_dry_run(fresh_repo, report), "rule") == set()
+    _fabricate(store, "dp-wide", 10000, keep=4)  # one more fit, as a time box appends it
+    planned = _planned(_paper_dry_run(fresh_repo, report), "rule")
+    assert planned == {"reproduction_report"}, planned

@@ -167,6 +167,27 @@ def checkpoint_seconds(path: Path) -> float:
     return _checkpoint_field(path, "seconds")
 
 
+def unit_files(config: dict[str, Any], unit: Unit) -> list[Path]:
+    """The store files that hold a unit's work: a shard's log, or a baseline's log and
+    checkpoint (none for a notebook artifact: its work is its rendered files)."""
+    store = config["store_dir"]
+    if unit.kind == "sweep":
+        return [shard_log_path(store, unit.name, shard_label(unit.value))]
+    if unit.kind == "baseline":
+        return [baseline_log_path(store, unit.name), checkpoint_path(store, unit.name)]
+    return []
+
+
+def progress_inputs(config: dict[str, Any]) -> list[str]:
+    """Every store file of the plan's units that exists: what the progress of
+    :func:`artifact_progress` and :func:`sweep_progress` is read from. The paper report's
+    "not run yet: N% done" notes come from there, so these are its inputs: a store that grows
+    re-renders the report even when no artifact completes. A complete shard's or baseline's
+    files are never written again, so they never trigger it."""
+    return [str(path) for unit in plan(config) for path in unit_files(config, unit)
+            if path.exists()]
+
+
 def progress(config: dict[str, Any], unit: Unit, costs: CostModel) -> Progress:
     """Work done and estimated seconds left of one unit (the store and checkpoints)."""
     store = config["store_dir"]
