@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from recompute import CROSS_CPU_RTOL
 
 from shnn.pipeline import sweeps, timebox
 from shnn.pipeline.config import load
@@ -61,15 +62,6 @@ def _cheapest(method_filter) -> list[dict]:
     cost = lambda r: r["settings"]["width"] * r["settings"]["train_size"] * max(  # noqa: E731
         1, r["settings"]["steps"])
     return sorted(records, key=cost)[:2]
-
-
-# OpenBLAS picks its kernels by CPU (DYNAMIC_ARCH: e.g. SkylakeX with AVX-512, Haswell on an
-# AMD EPYC without it), so a fit recomputed on another CPU family than the one that made it
-# rounds differently: bitwise the same on the same kind of CPU, and within this relative
-# tolerance across the two kinds these machines have (measured on an AMD EPYC against fits
-# made on the other kind: at most 4.6e-7 on the two cheapest committed sampled fits, 3.0e-9 on
-# the cheapest baseline).
-CROSS_CPU_RTOL = 1e-5
 
 
 # The cheapest paper baseline trains for minutes: with the fidelity tests (slow).
