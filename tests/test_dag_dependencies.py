@@ -3,11 +3,10 @@ job, editing a science module plans them all again; the README generator is an i
 nothing. Checked with ``snakemake -n`` on a fresh copy whose outputs all exist."""
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from plan import dry_run, planned_outputs, planned_rules
 
 from shnn.pipeline import manifest
 
@@ -17,19 +16,9 @@ COMPUTE_RULES = {"sweep_shard", "hnn_baseline", "experiment", "perf_scaling"}
 BUILT, EDITED = 1_700_000_000, 1_800_000_000  # mtimes: every file, then the edited module
 
 
-def _dry_run(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--cores", "2",
-                             "--config", "preset=smoke", *args], cwd=repo,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result
-
-
 def _planned_rules(repo: Path) -> set[str]:
-    """The rules of the jobs a dry run plans."""
-    out = _dry_run(repo).stdout
-    return {line.split(":", 1)[0].split()[-1] for line in out.splitlines()
-            if line.startswith(("rule ", "localrule "))}
+    """The rules of the jobs a dry run of the smoke preset plans."""
+    return planned_rules(dry_run(repo, "smoke"))
 
 
 @pytest.fixture(scope="module")
@@ -37,11 +26,7 @@ def built(tmp_path_factory, repository_copier) -> Path:
     """A fresh copy of the repository in which every output of the smoke preset exists and
     is as new as its sources (placeholder files: only the plan is looked at)."""
     fresh_repo = repository_copier(tmp_path_factory.mktemp("built") / "repo")
-    outputs = set()
-    for line in _dry_run(fresh_repo, "--forceall").stdout.splitlines():
-        if line.strip().startswith("output:"):
-            outputs.update(line.split("output:", 1)[1].strip().split(", "))
-    for name in outputs:
+    for name in planned_outputs(dry_run(fresh_repo, "smoke", "--forceall")):
         path = fresh_repo / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("placeholder\n")

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from plan import dry_run, planned_outputs, planned_rules
 from recompute import CROSS_CPU_RTOL
 
 from shnn.pipeline import sweeps, timebox
@@ -104,13 +105,7 @@ def test_fresh_clone_dry_run_plans_no_committed_fit(fresh_repo):
     store = tmp_path / PAPER["store_dir"]
     _fabricate(store, "dp-wide", 9500)  # a complete shard
     _fabricate(store, "dp-wide", 10000, keep=3)  # a shard with 3 of its 40 fits
-    result = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--cores", "2",
-                             "--config", "preset=paper"], cwd=tmp_path, capture_output=True,
-                            text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    planned = {line.split("output:", 1)[1].strip() for line in result.stdout.splitlines()
-               if line.strip().startswith("output:")}
-    planned = {p for out in planned for p in out.split(", ")}
+    planned = planned_outputs(dry_run(tmp_path, "paper"))
     res = PAPER["results_dir"]
     assert f"{res}/sweeps/dp-wide/stored~9500.csv" in planned
     assert f"{res}/sweeps/dp-wide/value~9500.csv" not in planned
@@ -129,23 +124,6 @@ def test_fresh_clone_dry_run_plans_no_committed_fit(fresh_repo):
             assert f"{res}/hnn/stored/{unit.name}.csv" in planned
 
 
-def _paper_dry_run(repo: Path, *args: str) -> str:
-    result = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--cores", "2", *args,
-                             "--config", "preset=paper"], cwd=repo,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
-def _planned(dry_run: str, key: str) -> set[str]:
-    """The ``rule``s or ``output``s of the jobs a dry run plans."""
-    if key == "rule":
-        return {line.split(":", 1)[0].split()[-1] for line in dry_run.splitlines()
-                if line.startswith(("rule ", "localrule "))}
-    return {out for line in dry_run.splitlines() if line.strip().startswith("output:")
-            for out in line.split("output:", 1)[1].strip().split(", ")}
-
-
 def test_a_grown_store_re_renders_the_paper_report(fresh_repo):
     """The report's "not run yet: N% done" notes read the store: one more fit in a shard that
     is not complete re-renders it, though no artifact completes (and nothing is refitted)."""
@@ -155,7 +133,7 @@ def test_a_grown_store_re_renders_the_paper_report(fresh_repo):
     shard.unlink(missing_ok=True)
     _fabricate(store, "dp-wide", 10000, keep=3)
     report = f"{PAPER['figures_dir']}/notebooks/reproduction_report.ipynb"
-    for name in _planned(_paper_dry_run(fresh_repo, "--forceall", report), "output"):
+    for name in planned_outputs(dry_run(fresh_repo, "paper", "--forceall", report)):
         path = fresh_repo / name  # the report and what it reads, as if built (placeholders)
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -163,7 +141,7 @@ def test_a_grown_store_re_renders_the_paper_report(fresh_repo):
     for path in fresh_repo.rglob("*"):
         if path.is_file():
             os.utime(path, (1_700_000_000, 1_700_000_000))
-    assert _planned(_paper_dry_run(fresh_repo, report), "rule") == set()
+    assert planned_rules(dry_run(fresh_repo, "paper", report)) == set()
     _fabricate(store, "dp-wide", 10000, keep=4)  # one more fit, as a time box appends it
-    planned = _planned(_paper_dry_run(fresh_repo, report), "rule")
+    planned = planned_rules(dry_run(fresh_repo, "paper", report))
     assert planned == {"reproduction_report"}, planned

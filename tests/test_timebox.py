@@ -114,3 +114,23 @@ def test_budget_stops_cleanly_and_the_next_run_resumes(tmp_path, monkeypatch, ca
     assert all(timebox.progress(config, u, costs).complete for u in timebox.plan(config))
     log = (Path(config["results_dir"]) / "logs" / "timebox" / "baseline_sp-small.log").read_text()
     assert log.count("$ ") == 2  # two segments
+
+
+def test_a_checkpointed_baseline_is_estimated_at_its_measured_pace(tmp_path, write_preset):
+    """Without a checkpoint the cost model estimates a baseline; with one, the training
+    seconds per step it measured so far do."""
+    import torch
+
+    config = load(_fixture(tmp_path, write_preset))
+    costs = timebox.CostModel.from_files(*timebox.COSTS)
+    baseline = timebox.Unit("baseline", "sp-small")
+    modelled = timebox.progress(config, baseline, costs)
+    assert (modelled.done, modelled.total) == (0, 30000)
+    assert modelled.seconds_left == costs.adam_seconds(30000, 100)
+    ckpt = checkpoint_path(config["store_dir"], "sp-small")
+    ckpt.parent.mkdir(parents=True)
+    torch.save({"step": 1000, "seconds": 50.0}, ckpt)  # 0.05 s per step
+    measured = timebox.progress(config, baseline, costs)
+    assert (measured.done, measured.total) == (1000, 30000)
+    assert measured.seconds_left == pytest.approx(29000 * 0.05)
+    assert measured.seconds_left != pytest.approx(costs.adam_seconds(29000, 100))
