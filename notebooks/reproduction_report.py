@@ -62,14 +62,17 @@ notebook.setup()
 
 # %% [markdown]
 # Load the preset, the artifacts' CSVs (None for an artifact not run yet, with how far its
-# inputs are in `not_run`) and the paper's numbers. A table not run yet is replaced by the
-# rows it will have (the paper's numbers, ours NaN), which the next cell marks *not run yet*.
+# inputs are in `not_run`, and how far each sweep and Adam baseline is in `inputs`) and the
+# paper's numbers. A table not run yet is replaced by the rows it will have (the paper's
+# numbers, ours NaN), which the next cell marks *not run yet*.
 
 # %%
 config = load(config_path)
 csvs = {name: report.read_artifact(figures_dir, name, config)
         for name in report.ARTIFACTS.values()}
-not_run = report.not_run_notes(config, [name for name, rows in csvs.items() if rows is None])
+missing = [name for name, rows in csvs.items() if rows is None]
+not_run = report.not_run_notes(config, missing)
+inputs = report.input_progress(config, missing)  # per sweep and baseline, for table rows
 summary = [r for name in report.SUMMARY_ARTIFACTS for r in csvs[name] or []]
 runs = [r for path in sorted(Path(sweeps_dir).glob("*.csv")) for r in report.read_rows(path)]
 paper = report.read_rows(Path(paper_dir) / "sweeps.csv")
@@ -110,7 +113,7 @@ for system, sweep_id in tab01_sweep.items():
         diffs.append(f"width {width} (paper 1000)")
     tab01_ok[system] = "; ".join(diffs)
 rows += report.table_rows("tab01", tab01, tab01_hnn, tab01_ok, tab01_sweep,
-                          not_run.get("tab01_accuracy"))
+                          not_run.get("tab01_accuracy"), inputs)
 
 tab02_sweep = {r["system"]: ("dp" if r["system"].startswith("Double") else "hh") for r in tab02}
 tab02_ok = {}
@@ -121,7 +124,7 @@ for system, sweep_id in tab02_sweep.items():
         diffs.append(f"width {width} (paper 5000)")
     tab02_ok[system] = "; ".join(diffs)
 rows += report.table_rows("tab02", tab02, {s: (180000, 5000) for s in tab02_sweep}, tab02_ok,
-                          tab02_sweep, not_run.get("tab02_chaotic"))
+                          tab02_sweep, not_run.get("tab02_chaotic"), inputs)
 
 ec = config["error_correction"]
 ec_diffs = [f"{k} {ec[k]} (paper {v})" for k, v in

@@ -267,3 +267,47 @@ def test_markdown_counts_not_run_only_when_present():
     assert "| s | 1.00e+00 |  |  | 2x | not run yet | not run yet: 35% of its fits done |" in md
     md = report.markdown([], [], ["# Report"])
     assert "0 not comparable at this preset. **0 claims**" in md and "not run" not in md
+
+
+def test_table_rows_not_run_say_how_far_their_own_input_is(progress):
+    """A row of a table not run yet reads its own baseline's steps or sweep's fits (the
+    double pendulum's HNN at 0% while the Hénon-Heiles one is at 22%), and a row whose input
+    is complete says what the table still waits for."""
+    not_run = report.not_run_notes({"store_dir": "s"}, ["tab02_chaotic"])
+    inputs = {("steps", "dp"): _progress(0, 10), ("steps", "hh"): _progress(22, 100),
+              ("fits", "dp"): _progress(0, 40), ("fits", "hh"): _progress(40, 40)}
+    config = {"hnn": {c: {"width": 5000, "steps": 180000} for c in ("dp", "hh")},
+              "sweeps": {c: {"repeats": 10} for c in ("dp", "hh")}}
+    paper_hnn = [{"case": c, "version": v, "err": e, "steps": 180000}
+                 for c, e in (("dp", 3.62e-3), ("hh", 6.68e-4)) for v in (1, 3)]
+    table = report.planned_table("tab02_chaotic", config, [], paper_hnn)
+    systems = {"Double pendulum": "dp", "Hénon-Heiles (α = 1)": "hh"}
+    rows = report.table_rows("tab02", table, {s: (180000, 5000) for s in systems},
+                             dict.fromkeys(systems, ""), systems, not_run["tab02_chaotic"],
+                             inputs)
+    notes = {(r["system"], r["method"]): row.note for r, row in zip(table, rows, strict=True)}
+    assert notes[("Double pendulum", "hnn")] == "not run yet: 0% of its Adam steps done"
+    assert notes[("Hénon-Heiles (α = 1)", "hnn")] == "not run yet: 22% of its Adam steps done"
+    assert notes[("Double pendulum", "elm")] == "not run yet: 0% of its fits done"
+    assert notes[("Hénon-Heiles (α = 1)", "elm")] == (
+        "not run yet: all its fits done; the table waits for the rest "
+        "(80% of its fits done; 10% of its Adam steps done)")
+    # without per-input progress (no store), the whole table's
+    rows = report.table_rows("tab02", table, {s: (180000, 5000) for s in systems},
+                             dict.fromkeys(systems, ""), systems, not_run["tab02_chaotic"])
+    assert rows[0].note == "not run yet: 10% of its Adam steps done"
+
+
+def test_input_progress_only_with_a_store_and_something_missing(monkeypatch):
+    calls = []
+
+    def input_progress(config):
+        calls.append(config)
+        return {("fits", "dp"): _progress(1, 2)}
+
+    monkeypatch.setattr("shnn.pipeline.timebox.input_progress", input_progress)
+    assert report.input_progress({"store_dir": "s"}, []) == {}
+    assert report.input_progress({}, ["tab02_chaotic"]) == {}
+    assert report.input_progress({"store_dir": "s"}, ["tab02_chaotic"]) == {
+        ("fits", "dp"): _progress(1, 2)}
+    assert len(calls) == 1

@@ -134,3 +134,43 @@ def test_a_checkpointed_baseline_is_estimated_at_its_measured_pace(tmp_path, wri
     assert (measured.done, measured.total) == (1000, 30000)
     assert measured.seconds_left == pytest.approx(29000 * 0.05)
     assert measured.seconds_left != pytest.approx(costs.adam_seconds(29000, 100))
+
+
+def test_a_checkpoint_is_read_once_for_its_step_and_seconds(tmp_path):
+    """Progress displays read a baseline checkpoint's step and training seconds together;
+    a missing or damaged checkpoint reads as no progress (the resuming run reports it)."""
+    import torch
+
+    path = tmp_path / "hh.pt"
+    assert timebox.read_checkpoint(path) == timebox.CheckpointProgress(0, 0.0)
+    torch.save({"step": 400, "seconds": 48.0, "weights": torch.zeros(3)}, path)
+    read = timebox.read_checkpoint(path)
+    assert (read.step, read.seconds) == (400, 48.0)
+    assert read.seconds_per_step == pytest.approx(0.12)
+    path.write_bytes(b"not a checkpoint")
+    assert timebox.read_checkpoint(path) == timebox.CheckpointProgress(0, 0.0)
+    assert timebox.CheckpointProgress().seconds_per_step == 0.0
+
+
+def test_input_progress_is_per_sweep_and_baseline(tmp_path, write_preset):
+    """Each sweep's fits (its shards summed) and each baseline's Adam steps on their own; an
+    artifact's progress is the sum of its inputs'."""
+    import torch
+
+    config = load(_fixture(tmp_path, write_preset))
+    ckpt = checkpoint_path(config["store_dir"], "sp-small")
+    ckpt.parent.mkdir(parents=True)
+    torch.save({"step": 1000, "seconds": 50.0}, ckpt)
+    inputs = timebox.input_progress(config)
+    assert set(inputs) == {("fits", "sp-small"), ("steps", "sp-small")}
+    assert (inputs[("fits", "sp-small")].done, inputs[("fits", "sp-small")].total) == (0, 4)
+    assert (inputs[("steps", "sp-small")].done,
+            inputs[("steps", "sp-small")].total) == (1000, 30000)
+    for artifact, parts in timebox.artifact_progress(config).items():
+        sweeps, baselines = timebox.ARTIFACT_INPUTS[artifact]
+        for key, names in (("fits", sweeps), ("steps", baselines)):
+            expected = [inputs[(key, n)] for n in names if (key, n) in inputs]
+            if expected:
+                assert parts[key] == sum(expected[1:], expected[0])
+            else:
+                assert key not in parts

@@ -182,7 +182,7 @@ def store_reused_under_slurm(workdir: Path) -> None:
         raise SystemExit(f"{shard}: {len(redone)} lines after the run, expected the "
                          f"{len(kept)} kept plus {STORE_CUT} appended")
     recomputed = _results(shard)
-    if sorted(recomputed) != sorted(committed):
+    if recomputed.keys() != committed.keys():
         raise SystemExit(f"{shard}: the recomputed fits have other settings than the "
                          f"committed ones")
     worst = max(largest_difference(recomputed[key], committed[key], STORE_RESULTS)

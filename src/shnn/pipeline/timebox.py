@@ -144,27 +144,33 @@ def artifact_rendered(config: dict[str, Any], artifact: str) -> bool:
         folder / f"{artifact}.csv").exists()
 
 
-def _checkpoint_field(path: Path, key: str) -> float:
-    """One number of a baseline checkpoint (0 if there is none or it cannot be read: this is
-    for progress displays; a run that resumes from it reports a damaged file)."""
+@dataclass(frozen=True)
+class CheckpointProgress:
+    """How far an unfinished Adam baseline is, from its checkpoint: the next step and the
+    training seconds accumulated over its segments (both 0 without a checkpoint)."""
+
+    step: int = 0
+    seconds: float = 0.0
+
+    @property
+    def seconds_per_step(self) -> float:
+        """The measured pace so far (0 before the first step)."""
+        return self.seconds / self.step if self.step else 0.0
+
+
+def read_checkpoint(path: Path) -> CheckpointProgress:
+    """The step and training seconds of a baseline checkpoint, in one read (zeros if there is
+    none or it cannot be read: this is for progress displays; a run that resumes from it
+    reports a damaged file)."""
     if not path.exists():
-        return 0.0
+        return CheckpointProgress()
     import torch
 
     try:
-        return float(torch.load(path, weights_only=True)[key])
+        state = torch.load(path, weights_only=True)
+        return CheckpointProgress(int(state["step"]), float(state["seconds"]))
     except Exception:
-        return 0.0
-
-
-def checkpoint_step(path: Path) -> int:
-    """The next step of a baseline checkpoint (0 without one)."""
-    return int(_checkpoint_field(path, "step"))
-
-
-def checkpoint_seconds(path: Path) -> float:
-    """The training seconds accumulated in a baseline checkpoint (0 without one)."""
-    return _checkpoint_field(path, "seconds")
+        return CheckpointProgress()
 
 
 def unit_files(config: dict[str, Any], unit: Unit) -> list[Path]:
@@ -188,18 +194,6 @@ def progress_inputs(config: dict[str, Any]) -> list[str]:
             if path.exists()]
 
 
-def baseline_seconds_left(steps_left: int, measured_seconds_per_step: float,
-                          modelled_seconds: float) -> float:
-    """Estimated seconds left of an Adam baseline: at the pace its checkpoint measured (its
-    training seconds per step so far) when it has one, else the cost model's estimate. The
-    benchmark behind the cost model (width 1000, single pendulum) underestimates a width-5000
-    baseline on these machines: the Hénon-Heiles one's first 15000 steps took 2.4x its
-    estimate."""
-    if measured_seconds_per_step > 0:
-        return steps_left * measured_seconds_per_step
-    return modelled_seconds
-
-
 def progress(config: dict[str, Any], unit: Unit, costs: CostModel) -> Progress:
     """Work done and estimated seconds left of one unit (the store and checkpoints)."""
     store = config["store_dir"]
@@ -207,11 +201,14 @@ def progress(config: dict[str, Any], unit: Unit, costs: CostModel) -> Progress:
         spec = baseline_spec(config, unit.name)
         if spec in RecordLog(baseline_log_path(store, unit.name)):
             return Progress(spec.steps, spec.steps, 0.0)
-        checkpoint = checkpoint_path(store, unit.name)
-        done = checkpoint_step(checkpoint)
-        return Progress(done, spec.steps, baseline_seconds_left(
-            spec.steps - done, checkpoint_seconds(checkpoint) / done if done else 0.0,
-            costs.adam_seconds(spec.steps - done, spec.width)))
+        # A checkpointed baseline is estimated at the pace it measured: the cost model's
+        # benchmark (width 1000, single pendulum) underestimates a width-5000 baseline here
+        # (the Henon-Heiles one's first 15000 steps took 2.4x its estimate).
+        checkpoint = read_checkpoint(checkpoint_path(store, unit.name))
+        steps_left = spec.steps - checkpoint.step
+        return Progress(checkpoint.step, spec.steps,
+                        steps_left * checkpoint.seconds_per_step if checkpoint.step
+                        else costs.adam_seconds(steps_left, spec.width))
     if unit.kind == "notebook":
         done = artifact_rendered(config, unit.name)
         return Progress(int(done), 1, 0.0 if done else NOTEBOOK_SECONDS[unit.name])
@@ -234,24 +231,38 @@ def sweep_progress(config: dict[str, Any], sweep_id: str, costs: CostModel | Non
     return total
 
 
+#: The progress key of a unit kind whose work an artifact reads (:func:`input_progress`).
+INPUT_KEYS = {"sweep": "fits", "baseline": "steps"}
+
+
+def input_progress(config: dict[str, Any], costs: CostModel | None = None
+                   ) -> dict[tuple[str, str], Progress]:
+    """Per sweep ``("fits", sweep_id)`` and Adam baseline ``("steps", case)`` of the plan: its
+    progress (a sweep's shards summed)."""
+    costs = costs or CostModel.from_files(*COSTS)
+    out: dict[tuple[str, str], Progress] = {}
+    for unit in plan(config):
+        if unit.kind in INPUT_KEYS:
+            key = (INPUT_KEYS[unit.kind], unit.name)
+            out[key] = out.get(key, Progress(0, 0, 0.0)) + progress(config, unit, costs)
+    return out
+
+
 def artifact_progress(config: dict[str, Any], costs: CostModel | None = None
                       ) -> dict[str, dict[str, Progress]]:
     """Per artifact: ``{"fits": ..., "steps": ...}`` progress of the sweeps and baselines it
     reads (``steps``: Adam steps), or ``{"notebook": ...}`` for fig08/fig09."""
     costs = costs or CostModel.from_files(*COSTS)
-    units = plan(config)
-    known: dict[Unit, Progress] = {}
+    inputs = input_progress(config, costs)
     out: dict[str, dict[str, Progress]] = {}
     for artifact, (sweeps, baselines) in ARTIFACT_INPUTS.items():
         parts: dict[str, Progress] = {}
         if artifact in NOTEBOOK_SECONDS:
             parts["notebook"] = progress(config, Unit("notebook", artifact), costs)
-        for kind, names, key in (("sweep", sweeps, "fits"), ("baseline", baselines, "steps")):
-            for unit in units:
-                if unit.kind == kind and unit.name in names:
-                    if unit not in known:
-                        known[unit] = progress(config, unit, costs)
-                    parts[key] = parts.get(key, Progress(0, 0, 0.0)) + known[unit]
+        for key, names in (("fits", sweeps), ("steps", baselines)):
+            for name in names:
+                if (key, name) in inputs:
+                    parts[key] = parts.get(key, Progress(0, 0, 0.0)) + inputs[(key, name)]
         out[artifact] = parts
     return out
 
@@ -277,8 +288,8 @@ def measured_seconds(config: dict[str, Any]) -> dict[str, tuple[float, bool]]:
             if record is not None:
                 out[f"hnn_{unit.name}"] = (record_seconds(record), True)
             else:
-                out[f"hnn_{unit.name}"] = (checkpoint_seconds(
-                    checkpoint_path(store, unit.name)), False)
+                out[f"hnn_{unit.name}"] = (
+                    read_checkpoint(checkpoint_path(store, unit.name)).seconds, False)
     return out
 
 

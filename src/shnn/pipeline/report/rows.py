@@ -100,6 +100,18 @@ def not_run_notes(config: dict[str, Any], missing: Iterable[str]) -> dict[str, d
             for name in missing}
 
 
+def input_progress(config: dict[str, Any], missing: Iterable[str]
+                   ) -> dict[tuple[str, str], Progress]:
+    """How far each sweep ``("fits", id)`` and Adam baseline ``("steps", case)`` is, when some
+    artifact is missing (empty otherwise, or without a store): a table row not run yet says how
+    far its own input is, not only the whole table (:func:`table_rows`)."""
+    if not list(missing) or not config.get("store_dir"):
+        return {}
+    from shnn.pipeline.timebox import input_progress as store_progress
+
+    return store_progress(config)
+
+
 def not_run_note(not_run: dict[str, str] | None, kind: str) -> str:
     """The note of a row not run yet: ``not run yet: 35% of its fits done``."""
     text = (not_run or {}).get(kind)
@@ -238,26 +250,52 @@ def planned_table(artifact: str, config: dict[str, Any], paper: list[dict[str, A
 
 def table_rows(artifact: str, table: list[dict[str, Any]], hnn_paper: dict[str, tuple[int, int]],
                sampled_comparable: dict[str, str], sweep_of: dict[str, str],
-               not_run: dict[str, str] | None = None) -> list[Row]:
+               not_run: dict[str, str] | None = None,
+               inputs: dict[tuple[str, str], Progress] | None = None) -> list[Row]:
     """Rows of Table 1 or 2 (their CSVs): errors of the HNN and the sampled methods.
 
     ``sampled_comparable[system]`` is ``""`` when the sampled entries use the paper's exact
     setting, else the reason they do not; the HNN is comparable when it ran the paper's
-    ``(steps, width)`` (``hnn_paper[system]``). ``not_run`` given: the table is not run yet,
-    ``table`` is its :func:`planned_table` and every row is marked not run (the HNN's note
-    from its Adam steps, the others' from their fits).
+    ``(steps, width)`` (``hnn_paper[system]``). ``sweep_of[system]`` names both the row's
+    sweep and its Adam baseline (a preset gives a table's case one name for both).
+
+    ``not_run`` given: the table is not run yet, ``table`` is its :func:`planned_table` and
+    every row is marked not run. The HNN's note is from its Adam steps, the others' from their
+    fits: of the row's own baseline or sweep when ``inputs`` (of :func:`input_progress`) has
+    it, else of the whole table.
     """
     rows = [_table_row(artifact, r, hnn_paper, sampled_comparable, sweep_of) for r in table]
     if not_run is None:
         return rows
-    return [mark_not_run(row, not_run_note(not_run, "steps" if r["method"] == "hnn" else "fits"))
-            for row, r in zip(rows, table, strict=True)]
+    return [mark_not_run(row, _table_not_run_note(
+        not_run, inputs or {}, "steps" if r["method"] == "hnn" else "fits",
+        sweep_of[_system(r)]))
+        for row, r in zip(rows, table, strict=True)]
+
+
+def _table_not_run_note(not_run: dict[str, str], inputs: dict[tuple[str, str], Progress],
+                        kind: str, name: str) -> str:
+    """The note of a table row not run yet: how far the row's own input (its sweep's fits or
+    its Adam baseline's steps, ``inputs``) is, and what the table still waits for when that
+    input is complete; the whole table's progress when the input's is not known."""
+    own = inputs.get((kind, name))
+    if own is None:
+        return not_run_note(not_run, kind)
+    if not own.complete:
+        return f"{NOT_RUN}: {progress_text(kind, own)}"
+    return (f"{NOT_RUN}: all its {PROGRESS_UNITS[kind]} done; the table waits for the rest "
+            f"({'; '.join(not_run.values())})")
+
+
+def _system(r: dict[str, Any]) -> str:
+    """A table row's system as the report names it: with its domain where it has one."""
+    return r["system"] + (f" {r['domain']}" if r.get("domain") else "")
 
 
 def _table_row(artifact: str, r: dict[str, Any], hnn_paper: dict[str, tuple[int, int]],
                sampled_comparable: dict[str, str], sweep_of: dict[str, str]) -> Row:
     """One row of :func:`table_rows`."""
-    system = r["system"] + (f" {r['domain']}" if r.get("domain") else "")
+    system = _system(r)
     sweep = sweep_of[system]
     tol = tolerance(sweep, r["method"])
     quantity = f"{METHOD_LABELS[r['method']]} test error of H"
