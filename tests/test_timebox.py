@@ -174,3 +174,28 @@ def test_input_progress_is_per_sweep_and_baseline(tmp_path, write_preset):
                 assert parts[key] == sum(expected[1:], expected[0])
             else:
                 assert key not in parts
+
+
+def test_an_unstarted_baseline_is_estimated_at_a_like_baselines_pace(tmp_path, write_preset):
+    """A baseline not started yet takes the pace another one with the same width, batch and
+    degrees of freedom measured (the double pendulum's from Hénon-Heiles'); with none, the
+    cost model's."""
+    import torch
+
+    config = yaml.safe_load(_fixture(tmp_path, write_preset).read_text())
+    config["sweeps"]["sp-large"] = config["sweeps"]["sp-small"]
+    config["hnn"]["sp-large"] = config["hnn"]["sp-small"]
+    config = load(write_preset(config))
+    costs = timebox.CostModel.from_files(*timebox.COSTS)
+    later = timebox.Unit("baseline", "sp-large")
+    assert timebox.progress(config, later, costs).seconds_left == costs.adam_seconds(30000, 100)
+    ckpt = checkpoint_path(config["store_dir"], "sp-small")
+    ckpt.parent.mkdir(parents=True)
+    torch.save({"step": 1000, "seconds": 50.0}, ckpt)  # 0.05 s per step
+    assert timebox.sibling_pace(config, "sp-large") == pytest.approx(0.05)
+    assert timebox.progress(config, later, costs).seconds_left == pytest.approx(30000 * 0.05)
+    other = yaml.safe_load((tmp_path / "config" / "tiny.yaml").read_text())
+    other["hnn"]["sp-large"] = {**other["hnn"]["sp-large"], "width": 50}
+    config = load(write_preset(other))
+    assert timebox.sibling_pace(config, "sp-large") == 0.0
+    assert timebox.progress(config, later, costs).seconds_left == costs.adam_seconds(30000, 50)

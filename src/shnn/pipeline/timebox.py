@@ -19,7 +19,8 @@ baseline a checkpoint. ``python -m shnn.pipeline.timebox run --minutes 150``
 
 ``python -m shnn.pipeline.timebox status`` (``make paper-status``) prints per artifact the fits
 done, the Adam steps done and the estimated hours left (cost model of
-:mod:`shnn.pipeline.resources`).
+:mod:`shnn.pipeline.resources`; an Adam baseline at a measured pace where there is one,
+:func:`sibling_pace`).
 """
 
 from __future__ import annotations
@@ -194,6 +195,35 @@ def progress_inputs(config: dict[str, Any]) -> list[str]:
             if path.exists()]
 
 
+def measured_pace(config: dict[str, Any], case: str) -> float:
+    """Training seconds per Adam step that baseline ``case`` measured: over all its steps once
+    complete (its record), over those done when started (its checkpoint), else 0."""
+    store = config["store_dir"]
+    spec = baseline_spec(config, case)
+    record = RecordLog(baseline_log_path(store, case)).get(spec)
+    if record is not None:
+        return record_seconds(record) / spec.steps
+    return read_checkpoint(checkpoint_path(store, case)).seconds_per_step
+
+
+def sibling_pace(config: dict[str, Any], case: str) -> float:
+    """The measured pace (:func:`measured_pace`) of another baseline whose steps cost the same
+    (same width, batch size and degrees of freedom), 0 when none has one.
+
+    An Adam baseline is estimated at a measured pace where there is one: the cost model's
+    benchmark (width 1000, batch 2048, the single pendulum: 1 degree of freedom) scales only
+    with the width, and the Henon-Heiles baseline (width 5000, 2 degrees of freedom) took 2.4x
+    its estimate per step; the double pendulum's steps cost what Henon-Heiles' do."""
+    def cost_shape(name: str) -> tuple[int, int, int]:
+        spec = baseline_spec(config, name)
+        return spec.width, spec.batch_size, len(spec.q_lims)
+
+    shape = cost_shape(case)
+    return next((pace for other in config["hnn"] if other != case
+                 and cost_shape(other) == shape
+                 if (pace := measured_pace(config, other)) > 0), 0.0)
+
+
 def progress(config: dict[str, Any], unit: Unit, costs: CostModel) -> Progress:
     """Work done and estimated seconds left of one unit (the store and checkpoints)."""
     store = config["store_dir"]
@@ -201,13 +231,10 @@ def progress(config: dict[str, Any], unit: Unit, costs: CostModel) -> Progress:
         spec = baseline_spec(config, unit.name)
         if spec in RecordLog(baseline_log_path(store, unit.name)):
             return Progress(spec.steps, spec.steps, 0.0)
-        # A checkpointed baseline is estimated at the pace it measured: the cost model's
-        # benchmark (width 1000, single pendulum) underestimates a width-5000 baseline here
-        # (the Henon-Heiles one's first 15000 steps took 2.4x its estimate).
         checkpoint = read_checkpoint(checkpoint_path(store, unit.name))
         steps_left = spec.steps - checkpoint.step
-        return Progress(checkpoint.step, spec.steps,
-                        steps_left * checkpoint.seconds_per_step if checkpoint.step
+        pace = checkpoint.seconds_per_step or sibling_pace(config, unit.name)
+        return Progress(checkpoint.step, spec.steps, steps_left * pace if pace
                         else costs.adam_seconds(steps_left, spec.width))
     if unit.kind == "notebook":
         done = artifact_rendered(config, unit.name)
