@@ -219,9 +219,12 @@ def sibling_pace(config: dict[str, Any], case: str) -> float:
         return spec.width, spec.batch_size, len(spec.q_lims)
 
     shape = cost_shape(case)
-    return next((pace for other in config["hnn"] if other != case
-                 and cost_shape(other) == shape
-                 if (pace := measured_pace(config, other)) > 0), 0.0)
+    for other in config["hnn"]:
+        if other != case and cost_shape(other) == shape:
+            pace = measured_pace(config, other)
+            if pace > 0:
+                return pace
+    return 0.0
 
 
 def progress(config: dict[str, Any], unit: Unit, costs: CostModel) -> Progress:
