@@ -77,8 +77,8 @@ print(aggregate.log10_means_text(summary, data.sweep_ids))
 # Comparison with the paper at every width both have (appendix A.1-A.2; width 1000 feeds
 # Table 1): our mean test error over the preset's repeats (seeds 3943 + r, the paper's first
 # repeats) against the paper's 10-repeat mean, and the ratio. The digits at the 1e-10 level
-# depend on the LAPACK build (METHOD §15.3); our times are on this machine, the paper's on a
-# 64-core node.
+# depend on the LAPACK build (METHOD §15.3); our times are on the machine that ran each fit
+# (this one; at the paper preset, each session's), the paper's on a 64-core node.
 
 # %%
 print(aggregate.comparison_text(data.paper_comparison(), "width"))

@@ -21,8 +21,9 @@
 # fit time (`kind = "time"`: sampling plus least squares, both stages for A-SWIM) against the
 # hidden-layer width. The pipeline renders this notebook twice, once per figure. Lines are
 # means over repeats, bands min to max; the paper's means are drawn faintly dashed behind
-# ours. The paper's times come from a 64-core node, ours from this machine: compare shapes
-# and ratios (A-SWIM about 2.2-2.4x U-SWIM), not absolute values.
+# ours. The paper's times come from a 64-core node, ours from the machine that ran each fit
+# (this one; at the paper preset, each session's): compare shapes and ratios (A-SWIM about
+# 2.2-2.4x U-SWIM), not absolute values.
 #
 # The parameters below are the smoke scale, so the notebook runs on its own; the pipeline
 # injects the chosen preset and figure.

@@ -111,9 +111,10 @@ def table(key_err, key_sec, latex=False):
 
 
 steps = ", ".join(sorted({str(config["hnn"][c]["steps"]) for c in cases}))
+where = f"; {tables.STORED_TIMES}" if config.get("store_dir") else " on this machine's CPU"
 caption = (f"Relative L2 test error of H (training time) at width {width}; preset {preset}: "
            f"sampled columns are means over {repeats} repeats, the HNN is one Adam run of "
-           f"{steps} steps on this machine's CPU.")
+           f"{steps} steps{where}.")
 header = ["System", "Domain", *(labels[m] for m in columns)]
 md = tables.markdown(f"Table 1 (preset: {preset})", caption, header, table("err", "seconds"),
                      "Paper (RESULTS §10.2; HNN version 2, float64 on a GPU, 15000/30000 "

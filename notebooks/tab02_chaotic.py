@@ -18,13 +18,14 @@
 # pendulum and on Hénon–Heiles with α = 1 (20000 training and test points), with the
 # speed-up of each sampled method over the HNN. The sampled entries are the fits of figures
 # 6 and 7 at the HNN's width (mean over the preset's repeats); the HNN is one Adam run on the
-# data of repeat 0 (METHOD §8.7), trained on this machine's CPU with the preset's steps and
-# width. The paper: width 5000, HNN 180000 steps on a 64-thread CPU, sampled means over 10
-# repeats on the same node.
+# data of repeat 0 (METHOD §8.7), trained on the CPU with the preset's steps and width. The
+# paper: width 5000, HNN 180000 steps on a 64-thread CPU, sampled means over 10 repeats on the
+# same node.
 #
-# Every time here is measured on this machine; nothing is extrapolated. At presets with
-# fewer Adam steps than the paper, the HNN column shows the error it reached in the steps it
-# ran, and the speed-ups are over that shorter run.
+# Every time here was measured when its fit ran, on this machine (at the paper preset, whose
+# fits were computed over many sessions: on each session's machine, see the caption); nothing
+# is extrapolated. At presets with fewer Adam steps than the paper, the HNN column shows the
+# error it reached in the steps it ran, and the speed-ups are over that shorter run.
 #
 # The parameters below are the smoke scale, so the notebook runs on its own; the pipeline
 # injects the chosen preset.
@@ -113,10 +114,13 @@ def table(err_key, sec_key, speed_key, latex=False):
 settings = "; ".join(f"{cases[c]}: width {hnn[c]['width']}, HNN {hnn[c]['steps']} steps, "
                      f"sampled means over {sampled[c]['elm']['repeats']} repeats" for c in cases)
 caption = (f"Training time in seconds (speed-up over the HNN) and relative L2 test error of "
-           f"H; preset {preset} ({settings}); all times on this machine's CPU.")
-if config.get("store_dir"):  # baselines checkpointed and resumed across sessions
-    caption += (" An HNN trained in several segments (stopped at a checkpoint and resumed) "
-                "reports the sum of the segments' training times.")
+           f"H; preset {preset} ({settings}); ")
+if config.get("store_dir"):  # fits and baseline segments computed across sessions
+    caption += (f"{tables.STORED_TIMES}. An HNN trained in several segments (stopped at a "
+                "checkpoint and resumed) reports the sum of the segments' training times; "
+                f"`{config['store_dir']}/segments/` lists each segment's steps, seconds and CPU.")
+else:
+    caption += "all times on this machine's CPU."
 header = ["Method", *(f"{s} {c}" for s in cases.values() for c in ("time (s)", "rel. L2"))]
 md = tables.markdown(f"Table 2 (preset: {preset})", caption, header,
                      table("err", "seconds", "speedup"),

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from shnn.pipeline import timebox
+from shnn.pipeline import segments, timebox
 from shnn.pipeline.config import load
 from shnn.pipeline.store import checkpoint_path
 
@@ -114,6 +114,13 @@ def test_budget_stops_cleanly_and_the_next_run_resumes(tmp_path, monkeypatch, ca
     assert all(timebox.progress(config, u, costs).complete for u in timebox.plan(config))
     log = (Path(config["results_dir"]) / "logs" / "timebox" / "baseline_sp-small.log").read_text()
     assert log.count("$ ") == 2  # two segments
+    # each segment is logged in the store; their training seconds sum to the record's
+    logged = segments.read_segments(segments.segment_log_path(config["store_dir"], "sp-small"))
+    assert [(s.first_step, s.end_step) for s in logged] == [(0, first.done),
+                                                            (first.done, 30000)]
+    assert all(s.training_seconds > 0 and s.cpu and s.cores == 1 for s in logged)
+    assert sum(s.training_seconds for s in logged) == pytest.approx(
+        timebox.baseline_training(config, "sp-small").seconds, abs=0.01)
 
 
 def test_a_checkpointed_baseline_is_estimated_at_its_measured_pace(tmp_path, write_preset):
@@ -142,14 +149,14 @@ def test_a_checkpoint_is_read_once_for_its_step_and_seconds(tmp_path):
     import torch
 
     path = tmp_path / "hh.pt"
-    assert timebox.read_checkpoint(path) == timebox.CheckpointProgress(0, 0.0)
+    assert timebox.read_checkpoint(path) == timebox.Training(0, 0.0)
     torch.save({"step": 400, "seconds": 48.0, "weights": torch.zeros(3)}, path)
     read = timebox.read_checkpoint(path)
     assert (read.step, read.seconds) == (400, 48.0)
     assert read.seconds_per_step == pytest.approx(0.12)
     path.write_bytes(b"not a checkpoint")
-    assert timebox.read_checkpoint(path) == timebox.CheckpointProgress(0, 0.0)
-    assert timebox.CheckpointProgress().seconds_per_step == 0.0
+    assert timebox.read_checkpoint(path) == timebox.Training(0, 0.0)
+    assert timebox.Training().seconds_per_step == 0.0
 
 
 def test_input_progress_is_per_sweep_and_baseline(tmp_path, write_preset):

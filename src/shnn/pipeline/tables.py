@@ -9,6 +9,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+#: Where the times of a preset with a committed store (the paper preset) were measured: its
+#: fits and baseline segments were computed over many sessions, each on its own machine.
+STORED_TIMES = ("times as measured when each fit ran, on the machine of the session that "
+                "computed it (machines differ between sessions)")
+
 
 def read_baselines(config: dict[str, Any], cases: Iterable[str], hnn_dir: str | Path,
                    runs_dir: str | Path) -> dict[str, dict[str, Any]]:

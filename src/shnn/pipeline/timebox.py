@@ -33,9 +33,11 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from shnn.pipeline import segments
 from shnn.pipeline.commands import EXIT_BUDGET
 from shnn.pipeline.manifest import continued_jobs, paper_results
 from shnn.pipeline.resources import CostModel
@@ -146,9 +148,9 @@ def artifact_rendered(config: dict[str, Any], artifact: str) -> bool:
 
 
 @dataclass(frozen=True)
-class CheckpointProgress:
-    """How far an unfinished Adam baseline is, from its checkpoint: the next step and the
-    training seconds accumulated over its segments (both 0 without a checkpoint)."""
+class Training:
+    """How far an Adam baseline's training is: the steps done and the training seconds summed
+    over its segments (both 0 before it starts)."""
 
     step: int = 0
     seconds: float = 0.0
@@ -159,19 +161,19 @@ class CheckpointProgress:
         return self.seconds / self.step if self.step else 0.0
 
 
-def read_checkpoint(path: Path) -> CheckpointProgress:
+def read_checkpoint(path: Path) -> Training:
     """The step and training seconds of a baseline checkpoint, in one read (zeros if there is
     none or it cannot be read: this is for progress displays; a run that resumes from it
     reports a damaged file)."""
     if not path.exists():
-        return CheckpointProgress()
+        return Training()
     import torch
 
     try:
         state = torch.load(path, weights_only=True)
-        return CheckpointProgress(int(state["step"]), float(state["seconds"]))
+        return Training(int(state["step"]), float(state["seconds"]))
     except Exception:
-        return CheckpointProgress()
+        return Training()
 
 
 def unit_files(config: dict[str, Any], unit: Unit) -> list[Path]:
@@ -195,20 +197,20 @@ def progress_inputs(config: dict[str, Any]) -> list[str]:
             if path.exists()]
 
 
-def measured_pace(config: dict[str, Any], case: str) -> float:
-    """Training seconds per Adam step that baseline ``case`` measured: over all its steps once
-    complete (its record), over those done when started (its checkpoint), else 0."""
+def baseline_training(config: dict[str, Any], case: str) -> Training:
+    """How far baseline ``case`` is in the store: all its steps once complete (its record),
+    those of its checkpoint when started, else none."""
     store = config["store_dir"]
     spec = baseline_spec(config, case)
     record = RecordLog(baseline_log_path(store, case)).get(spec)
     if record is not None:
-        return record_seconds(record) / spec.steps
-    return read_checkpoint(checkpoint_path(store, case)).seconds_per_step
+        return Training(spec.steps, record_seconds(record))
+    return read_checkpoint(checkpoint_path(store, case))
 
 
 def sibling_pace(config: dict[str, Any], case: str) -> float:
-    """The measured pace (:func:`measured_pace`) of another baseline whose steps cost the same
-    (same width, batch size and degrees of freedom), 0 when none has one.
+    """The training seconds per step another baseline whose steps cost the same (same width,
+    batch size and degrees of freedom) measured so far, 0 when none has.
 
     An Adam baseline is estimated at a measured pace where there is one: the cost model's
     benchmark (width 1000, batch 2048, the single pendulum: 1 degree of freedom) scales only
@@ -221,7 +223,7 @@ def sibling_pace(config: dict[str, Any], case: str) -> float:
     shape = cost_shape(case)
     for other in config["hnn"]:
         if other != case and cost_shape(other) == shape:
-            pace = measured_pace(config, other)
+            pace = baseline_training(config, other).seconds_per_step
             if pace > 0:
                 return pace
     return 0.0
@@ -436,6 +438,19 @@ def run_job(command: list[str], log_path: Path, deadline: float, env: dict[str, 
             return EXIT_BUDGET
 
 
+def log_segment(config: dict[str, Any], case: str, before: Training, started: datetime,
+                cores: int) -> None:
+    """Append the segment of baseline ``case`` that just ran (it was at ``before``) to its log
+    in the store (:mod:`shnn.pipeline.segments`), if it trained any step: its training
+    seconds are those the store gained (checkpoint or record)."""
+    after = baseline_training(config, case)
+    if after.step > before.step:
+        segments.append_segment(
+            segments.segment_log_path(config["store_dir"], case),
+            segments.here(started, before.step, after.step, after.seconds - before.seconds,
+                          cores))
+
+
 def run(config_path: str, minutes: float, cores: int, render: bool = True) -> int:
     """Do the missing units within ``minutes``, then render what is complete; exit status."""
     from shnn.pipeline.config import load
@@ -460,7 +475,11 @@ def run(config_path: str, minutes: float, cores: int, render: bool = True) -> in
               f"about {_hours(state.seconds_left)} left", flush=True)
         command = unit_command(config_path, config, unit, deadline, cores)
         name = unit.label.replace(" ", "_")
+        before = baseline_training(config, unit.name) if unit.kind == "baseline" else None
+        started = datetime.now(UTC)
         status = run_job(command, logs / f"{name}.log", deadline, env)
+        if before is not None:
+            log_segment(config, unit.name, before, started, cores)
         if status == EXIT_BUDGET:
             stopped = True
             break
