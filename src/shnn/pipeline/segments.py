@@ -2,7 +2,7 @@
 
 The paper preset trains its width-5000 Adam baselines over several sessions, each on the
 machine it had. Table 2's training time is the sum of the segments' training seconds, and a
-step's cost differs between machines (the Hénon-Heiles baseline's pace differed about 2x
+step's cost differs between machines (the Hénon-Heiles baseline's pace differed 1.7x
 between two sessions' 2-core machines). The time box
 (:mod:`shnn.pipeline.timebox`) appends one line per segment to the store's
 ``segments/<case>.tsv``, committed with the checkpoint and kept once the baseline is
