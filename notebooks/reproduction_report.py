@@ -71,8 +71,8 @@ config = load(config_path)
 csvs = {name: report.read_artifact(figures_dir, name, config)
         for name in report.ARTIFACTS.values()}
 missing = [name for name, rows in csvs.items() if rows is None]
-not_run = report.not_run_notes(config, missing)
-inputs = report.input_progress(config, missing)  # per sweep and baseline, for table rows
+inputs = report.input_progress(config)  # per sweep and baseline (empty without a store)
+not_run = report.not_run_notes(config, missing, inputs)
 summary = [r for name in report.SUMMARY_ARTIFACTS for r in csvs[name] or []]
 runs = [r for path in sorted(Path(sweeps_dir).glob("*.csv")) for r in report.read_rows(path)]
 paper = report.read_rows(Path(paper_dir) / "sweeps.csv")
@@ -96,7 +96,7 @@ for sweep_id, artifact in report.SWEEP_ARTIFACT.items():
     name = report.ARTIFACTS[artifact]
     rows += report.sweep_rows(sweep_id, report.with_continuations(config, sweep_id),
                               csvs[name], paper, not_run.get(name),
-                              later=report.continuation_note(config, sweep_id))
+                              later=report.continuation_note(config, sweep_id, inputs))
 
 tab01_sweep = {"Single pendulum [-2\\pi,2\\pi]\\times[-1,1]": "sp-small",
                "Single pendulum [-2\\pi,2\\pi]\\times[-6,6]": "sp-large",

@@ -130,11 +130,12 @@ def _progress(done, total):
 @pytest.fixture
 def progress(monkeypatch):
     """A stubbed ``shnn.pipeline.timebox.artifact_progress``: fig06 35% of its fits, tab02 80%
-    of its fits and 10% of its Adam steps; records the configs it was called with."""
+    of its fits and 10% of its Adam steps; records the configs and inputs it was called
+    with."""
     calls = []
 
-    def artifact_progress(config):
-        calls.append(config)
+    def artifact_progress(config, costs=None, inputs=None):
+        calls.append((config, inputs))
         return {"fig06_double_pendulum": {"fits": _progress(35, 100)},
                 "tab02_chaotic": {"fits": _progress(8, 10), "steps": _progress(1, 10)},
                 "fig09_error_correction": {"notebook": _progress(0, 1)}}
@@ -163,6 +164,10 @@ def test_not_run_notes_from_the_store(progress):
     assert report.not_run_notes({"store_dir": "s"}, []) == {}
     assert report.not_run_notes({}, ["fig06_double_pendulum"]) == {"fig06_double_pendulum": {}}
     assert len(progress) == 1  # asked only with a store_dir and something missing
+    # the per-input progress the report read once is passed on, not read again
+    inputs = {("fits", "dp"): _progress(35, 100)}
+    report.not_run_notes({"store_dir": "s"}, ["fig06_double_pendulum"], inputs)
+    assert progress[-1] == ({"store_dir": "s"}, inputs)
 
 
 def test_sweep_rows_not_run_list_the_rows_it_will_have(progress):
@@ -298,7 +303,7 @@ def test_table_rows_not_run_say_how_far_their_own_input_is(progress):
     assert rows[0].note == "not run yet: 10% of its Adam steps done"
 
 
-def test_input_progress_only_with_a_store_and_something_missing(monkeypatch):
+def test_input_progress_only_with_a_store(monkeypatch):
     calls = []
 
     def input_progress(config):
@@ -306,8 +311,17 @@ def test_input_progress_only_with_a_store_and_something_missing(monkeypatch):
         return {("fits", "dp"): _progress(1, 2)}
 
     monkeypatch.setattr("shnn.pipeline.timebox.input_progress", input_progress)
-    assert report.input_progress({"store_dir": "s"}, []) == {}
-    assert report.input_progress({}, ["tab02_chaotic"]) == {}
-    assert report.input_progress({"store_dir": "s"}, ["tab02_chaotic"]) == {
-        ("fits", "dp"): _progress(1, 2)}
+    assert report.input_progress({}) == {}
+    assert report.input_progress({"store_dir": "s"}) == {("fits", "dp"): _progress(1, 2)}
     assert len(calls) == 1
+
+
+def test_continuation_note_says_how_far_the_continuing_sweep_is():
+    """A value a continuing sweep computes names that sweep, with its progress when the
+    report read the store's (``inputs``), without it when there is no store."""
+    config = {"sweeps": {"dp": _sweep(), "dp-wide": {**_sweep(), "continues": "dp"}}}
+    inputs = {("fits", "dp-wide"): _progress(35, 100), ("fits", "dp"): _progress(1, 1)}
+    assert report.continuation_note(config, "dp", inputs) == (
+        "not run yet: in sweep dp-wide, 35% of its fits done")
+    assert report.continuation_note(config, "dp", {}) == "not run yet: in sweep dp-wide"
+    assert report.continuation_note(config, "dp-wide", inputs) == ""

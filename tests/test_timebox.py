@@ -121,6 +121,10 @@ def test_budget_stops_cleanly_and_the_next_run_resumes(tmp_path, monkeypatch, ca
     assert all(s.training_seconds > 0 and s.cpu and s.cores == 1 for s in logged)
     assert sum(s.training_seconds for s in logged) == pytest.approx(
         timebox.baseline_training(config, "sp-small").seconds, abs=0.01)
+    # a finished baseline reads from its record: complete, with the record's seconds
+    finished = timebox.baseline_training(config, "sp-small")
+    assert finished.complete and finished.step == 30000
+    assert timebox.measured_seconds(config)["hnn_sp-small"] == (finished.seconds, True)
 
 
 def test_a_checkpointed_baseline_is_estimated_at_its_measured_pace(tmp_path, write_preset):
@@ -141,6 +145,9 @@ def test_a_checkpointed_baseline_is_estimated_at_its_measured_pace(tmp_path, wri
     assert (measured.done, measured.total) == (1000, 30000)
     assert measured.seconds_left == pytest.approx(29000 * 0.05)
     assert measured.seconds_left != pytest.approx(costs.adam_seconds(29000, 100))
+    # the README's measured time of a started baseline: its checkpoint's, not complete
+    assert not timebox.baseline_training(config, "sp-small").complete
+    assert timebox.measured_seconds(config)["hnn_sp-small"] == (50.0, False)
 
 
 def test_a_checkpoint_is_read_once_for_its_step_and_seconds(tmp_path):
@@ -181,6 +188,40 @@ def test_input_progress_is_per_sweep_and_baseline(tmp_path, write_preset):
                 assert parts[key] == sum(expected[1:], expected[0])
             else:
                 assert key not in parts
+
+
+def test_the_store_is_read_once_for_all_progress_views(tmp_path, write_preset, monkeypatch):
+    """``input_progress`` reads each sweep shard and baseline of the plan once; the views over
+    it (``artifact_progress``, ``work_left``, the status table) reuse it, and the total left is
+    the sum over the plan's units."""
+    import torch
+
+    config = load(_fixture(tmp_path, write_preset))
+    ckpt = checkpoint_path(config["store_dir"], "sp-small")
+    ckpt.parent.mkdir(parents=True)
+    torch.save({"step": 1000, "seconds": 50.0}, ckpt)
+    costs = timebox.CostModel.from_files(*timebox.COSTS)
+    units = timebox.plan(config)
+    per_unit = sum(timebox.progress(config, u, costs).seconds_left for u in units)
+    assert timebox.work_left(config, costs) == pytest.approx(per_unit, rel=1e-12)
+
+    calls: list[timebox.Unit] = []
+    real = timebox.progress
+
+    def counted(config, unit, costs):
+        calls.append(unit)
+        return real(config, unit, costs)
+
+    monkeypatch.setattr(timebox, "progress", counted)
+    inputs = timebox.input_progress(config, costs)
+    stored = [u for u in units if u.kind in timebox.INPUT_KEYS]
+    assert calls == stored
+    timebox.artifact_progress(config, costs, inputs)
+    timebox.work_left(config, costs, inputs)
+    assert all(u.kind == "notebook" for u in calls[len(stored):])
+    calls.clear()
+    timebox.status_table(config)
+    assert [u for u in calls if u.kind in timebox.INPUT_KEYS] == stored
 
 
 def test_an_unstarted_baseline_is_estimated_at_a_like_baselines_pace(tmp_path, write_preset):

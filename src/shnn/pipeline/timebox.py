@@ -150,10 +150,11 @@ def artifact_rendered(config: dict[str, Any], artifact: str) -> bool:
 @dataclass(frozen=True)
 class Training:
     """How far an Adam baseline's training is: the steps done and the training seconds summed
-    over its segments (both 0 before it starts)."""
+    over its segments (both 0 before it starts); ``complete`` once its record is stored."""
 
     step: int = 0
     seconds: float = 0.0
+    complete: bool = False
 
     @property
     def seconds_per_step(self) -> float:
@@ -189,7 +190,7 @@ def unit_files(config: dict[str, Any], unit: Unit) -> list[Path]:
 
 def progress_inputs(config: dict[str, Any]) -> list[str]:
     """Every store file of the plan's units that exists: what the progress of
-    :func:`artifact_progress` and :func:`sweep_progress` is read from. The paper report's
+    :func:`input_progress` is read from. The paper report's
     "not run yet: N% done" notes come from there, so these are its inputs: a store that grows
     re-renders the report even when no artifact completes. A complete shard's or baseline's
     files are never written again, so they never trigger it."""
@@ -204,7 +205,7 @@ def baseline_training(config: dict[str, Any], case: str) -> Training:
     spec = baseline_spec(config, case)
     record = RecordLog(baseline_log_path(store, case)).get(spec)
     if record is not None:
-        return Training(spec.steps, record_seconds(record))
+        return Training(spec.steps, record_seconds(record), complete=True)
     return read_checkpoint(checkpoint_path(store, case))
 
 
@@ -231,36 +232,24 @@ def sibling_pace(config: dict[str, Any], case: str) -> float:
 
 def progress(config: dict[str, Any], unit: Unit, costs: CostModel) -> Progress:
     """Work done and estimated seconds left of one unit (the store and checkpoints)."""
-    store = config["store_dir"]
     if unit.kind == "baseline":
         spec = baseline_spec(config, unit.name)
-        if spec in RecordLog(baseline_log_path(store, unit.name)):
+        training = baseline_training(config, unit.name)
+        if training.complete:
             return Progress(spec.steps, spec.steps, 0.0)
-        checkpoint = read_checkpoint(checkpoint_path(store, unit.name))
-        steps_left = spec.steps - checkpoint.step
-        pace = checkpoint.seconds_per_step or sibling_pace(config, unit.name)
-        return Progress(checkpoint.step, spec.steps, steps_left * pace if pace
+        steps_left = spec.steps - training.step
+        pace = training.seconds_per_step or sibling_pace(config, unit.name)
+        return Progress(training.step, spec.steps, steps_left * pace if pace
                         else costs.adam_seconds(steps_left, spec.width))
     if unit.kind == "notebook":
         done = artifact_rendered(config, unit.name)
         return Progress(int(done), 1, 0.0 if done else NOTEBOOK_SECONDS[unit.name])
     sweep = config["sweeps"][unit.name]
     total = sum(len(specs) for _, _, specs in sweep_points(sweep, [unit.value]))
-    missing = missing_fits(unit.name, sweep, unit.value, store)
+    missing = missing_fits(unit.name, sweep, unit.value, config["store_dir"])
     seconds = sum(costs.fit_seconds(s.method, len(s.q_lims), s.train_size, s.width)
                   for s in missing)
     return Progress(total - len(missing), total, seconds)
-
-
-def sweep_progress(config: dict[str, Any], sweep_id: str, costs: CostModel | None = None
-                   ) -> Progress:
-    """Fits done of one sweep, of all, and the estimated seconds left."""
-    costs = costs or CostModel.from_files(*COSTS)
-    total = Progress(0, 0, 0.0)
-    for unit in plan(config):
-        if unit.kind == "sweep" and unit.name == sweep_id:
-            total += progress(config, unit, costs)
-    return total
 
 
 #: The progress key of a unit kind whose work an artifact reads (:func:`input_progress`).
@@ -270,7 +259,8 @@ INPUT_KEYS = {"sweep": "fits", "baseline": "steps"}
 def input_progress(config: dict[str, Any], costs: CostModel | None = None
                    ) -> dict[tuple[str, str], Progress]:
     """Per sweep ``("fits", sweep_id)`` and Adam baseline ``("steps", case)`` of the plan: its
-    progress (a sweep's shards summed)."""
+    progress (a sweep's shards summed). Read the store once and pass the result on: the other
+    progress views (:func:`artifact_progress`, :func:`work_left`) take it."""
     costs = costs or CostModel.from_files(*COSTS)
     out: dict[tuple[str, str], Progress] = {}
     for unit in plan(config):
@@ -280,12 +270,14 @@ def input_progress(config: dict[str, Any], costs: CostModel | None = None
     return out
 
 
-def artifact_progress(config: dict[str, Any], costs: CostModel | None = None
+def artifact_progress(config: dict[str, Any], costs: CostModel | None = None,
+                      inputs: dict[tuple[str, str], Progress] | None = None
                       ) -> dict[str, dict[str, Progress]]:
     """Per artifact: ``{"fits": ..., "steps": ...}`` progress of the sweeps and baselines it
-    reads (``steps``: Adam steps), or ``{"notebook": ...}`` for fig08/fig09."""
+    reads (``steps``: Adam steps; from ``inputs`` of :func:`input_progress`, read when not
+    given), or ``{"notebook": ...}`` for fig08/fig09."""
     costs = costs or CostModel.from_files(*COSTS)
-    inputs = input_progress(config, costs)
+    inputs = input_progress(config, costs) if inputs is None else inputs
     out: dict[str, dict[str, Progress]] = {}
     for artifact, (sweeps, baselines) in ARTIFACT_INPUTS.items():
         parts: dict[str, Progress] = {}
@@ -315,13 +307,8 @@ def measured_seconds(config: dict[str, Any]) -> dict[str, tuple[float, bool]]:
             before = out.get(f"sweep_{unit.name}", (0.0, True))
             out[f"sweep_{unit.name}"] = (before[0] + seconds, before[1] and complete)
         elif unit.kind == "baseline":
-            record = RecordLog(baseline_log_path(store, unit.name)).get(
-                baseline_spec(config, unit.name))
-            if record is not None:
-                out[f"hnn_{unit.name}"] = (record_seconds(record), True)
-            else:
-                out[f"hnn_{unit.name}"] = (
-                    read_checkpoint(checkpoint_path(store, unit.name)).seconds, False)
+            training = baseline_training(config, unit.name)
+            out[f"hnn_{unit.name}"] = (training.seconds, training.complete)
     return out
 
 
@@ -343,24 +330,35 @@ def _hours(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h" if seconds >= 360 else f"{seconds / 60:.0f} min"
 
 
+def work_left(config: dict[str, Any], costs: CostModel,
+              inputs: dict[tuple[str, str], Progress] | None = None) -> float:
+    """Estimated seconds of all the plan's work left: its sweeps and baselines (``inputs`` of
+    :func:`input_progress`, read when not given) and its notebook units."""
+    inputs = input_progress(config, costs) if inputs is None else inputs
+    notebooks = (progress(config, unit, costs) for unit in plan(config)
+                 if unit.kind == "notebook")
+    return sum(p.seconds_left for p in [*inputs.values(), *notebooks])
+
+
 def status_table(config: dict[str, Any]) -> str:
     """Markdown table: per artifact, fits and Adam steps done, estimated time left (2 cores)."""
     lines = ["| artifact | sampled fits done | Adam steps done | estimated time left (2 cores) "
              "| rendered in `" + str(figures_dir(config)) + "/` |",
              "|---|---|---|---|---|"]
-    for artifact, parts in artifact_progress(config).items():
+    costs = CostModel.from_files(*COSTS)
+    inputs = input_progress(config, costs)
+    for artifact, parts in artifact_progress(config, costs, inputs).items():
         fits, steps = parts.get("fits"), parts.get("steps")
         left = sum(p.seconds_left for p in parts.values())
         lines.append(f"| `{artifact}` | {_cell(fits)} | {_cell(steps)} | "
                      f"{_left(parts, left)} | "
                      f"{'yes' if artifact_rendered(config, artifact) else 'no'} |")
-    costs = CostModel.from_files(*COSTS)
     for artifact, later in continued_sweeps(config):
-        done = sweep_progress(config, later, costs)
+        done = inputs[("fits", later)]
         lines.append(f"| `{artifact}`, continued: sweep `{later}` | {_cell(done)} | – | "
                      f"{_left({'fits': done}, done.seconds_left)} | once complete |")
-    total = sum(progress(config, unit, costs).seconds_left for unit in plan(config))
-    lines.append(f"| **all** (shared work once) | | | {_hours(total)} | |")
+    lines.append(f"| **all** (shared work once) | | | "
+                 f"{_hours(work_left(config, costs, inputs))} | |")
     return "\n".join(lines)
 
 
@@ -493,7 +491,7 @@ def run(config_path: str, minutes: float, cores: int, render: bool = True) -> in
     status = render_complete(config_path, config, cores, env) if render else 0
     print(status_table(config))
     if stopped:
-        left = sum(progress(config, u, costs).seconds_left for u in plan(config))
+        left = work_left(config, costs)
         print(f"stopped by the time budget of {minutes:g} min; about {_hours(left)} of work "
               "left (make paper-status)")
     return status

@@ -87,25 +87,28 @@ def progress_text(kind: str, progress: Progress) -> str:
     return f"{progress.percent}% of its {PROGRESS_UNITS[kind]} done"
 
 
-def not_run_notes(config: dict[str, Any], missing: Iterable[str]) -> dict[str, dict[str, str]]:
+def not_run_notes(config: dict[str, Any], missing: Iterable[str],
+                  inputs: dict[tuple[str, str], Progress] | None = None
+                  ) -> dict[str, dict[str, str]]:
     """Per missing artifact, how far each of its inputs is (``{"fits": "35% of its fits
-    done", ...}``, from the store via :func:`shnn.pipeline.timebox.artifact_progress`)."""
+    done", ...}``, from the store via :func:`shnn.pipeline.timebox.artifact_progress`, over
+    ``inputs`` of :func:`input_progress` when given)."""
     missing = list(missing)
     if not missing or not config.get("store_dir"):
         return {name: {} for name in missing}
     from shnn.pipeline.timebox import artifact_progress
 
-    progress = artifact_progress(config)
+    progress = artifact_progress(config, inputs=inputs)
     return {name: {kind: progress_text(kind, p) for kind, p in progress.get(name, {}).items()}
             for name in missing}
 
 
-def input_progress(config: dict[str, Any], missing: Iterable[str]
-                   ) -> dict[tuple[str, str], Progress]:
-    """How far each sweep ``("fits", id)`` and Adam baseline ``("steps", case)`` is, when some
-    artifact is missing (empty otherwise, or without a store): a table row not run yet says how
-    far its own input is, not only the whole table (:func:`table_rows`)."""
-    if not list(missing) or not config.get("store_dir"):
+def input_progress(config: dict[str, Any]) -> dict[tuple[str, str], Progress]:
+    """How far each sweep ``("fits", id)`` and Adam baseline ``("steps", case)`` is in the
+    preset's store (empty without one), read once for all the notes: a table row not run yet
+    says how far its own input is (:func:`table_rows`), a value a continuing sweep computes how
+    far that sweep is (:func:`continuation_note`)."""
+    if not config.get("store_dir"):
         return {}
     from shnn.pipeline.timebox import input_progress as store_progress
 
@@ -155,19 +158,17 @@ def with_continuations(config: dict[str, Any], sweep_id: str) -> dict[str, Any]:
     return {**sweep, "vary": {key: values}}
 
 
-def continuation_note(config: dict[str, Any], sweep_id: str) -> str:
+def continuation_note(config: dict[str, Any], sweep_id: str,
+                      inputs: dict[tuple[str, str], Progress] | None = None) -> str:
     """The note of a value a continuing sweep computes, shown once that sweep is complete:
-    ``not run yet: in sweep dp-wide, 35% of its fits done`` ("" if no sweep continues it)."""
+    ``not run yet: in sweep dp-wide, 35% of its fits done`` (its progress from ``inputs`` of
+    :func:`input_progress`, when there; "" if no sweep continues it)."""
     from shnn.pipeline.config import continuations
 
     parts = []
     for later in continuations(config, sweep_id):
-        done = ""
-        if config.get("store_dir"):
-            from shnn.pipeline.timebox import sweep_progress
-
-            done = ", " + progress_text("fits", sweep_progress(config, later))
-        parts.append(f"in sweep {later}{done}")
+        done = (inputs or {}).get(("fits", later))
+        parts.append(f"in sweep {later}" + (f", {progress_text('fits', done)}" if done else ""))
     return f"{NOT_RUN}: " + "; ".join(parts) if parts else ""
 
 
