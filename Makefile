@@ -41,8 +41,9 @@ nbval: $(STAMP)
 	$(BIN)/pytest -q --nbval-lax $(SMOKE_NB)/*.ipynb
 
 # A real single-node SLURM cluster on this machine (installs Debian's slurm-wlm and munge,
-# needs root): the smoke preset through `--profile profiles/slurm`, checked with sacct and
-# against the local smoke run, then interrupted and resumed (under SLURM and locally).
+# needs root): three smoke artifacts (every kind of job) through `--profile profiles/slurm`,
+# checked with sacct and against the local smoke run; the paper store reused under SLURM;
+# the sweeps interrupted and resumed (under SLURM and locally).
 # Without root it says so and does nothing (CI runs as root).
 cluster-test: smoke
 	@if [ "$$(id -u)" != 0 ]; then \

@@ -4,10 +4,13 @@ Run by ``make cluster-test`` after ``tests/cluster/slurm_up.sh`` started a singl
 cluster (``SLURM_CONF`` set). Steps, each in a fresh copy of the working tree under a
 temporary folder (so nothing here touches the checkout's own results):
 
-1. ``snakemake --profile profiles/slurm --config preset=smoke`` (executor slurm);
+1. ``snakemake --profile profiles/slurm --config preset=smoke`` (executor slurm) for a few
+   of the smoke preset's artifacts (``SLURM_ARTIFACTS``) that together submit every kind of
+   compute job of the workflow (checked against a dry run of the whole preset), and an
+   artifact's notebook;
 2. ``sacct`` lists the jobs of the cluster: every non-local job of the run must be there
    (the list goes to the log);
-3. the tables equal those of a local ``--cores all`` run of the same preset (the checkout's
+3. the tables equal those of a local ``--cores all`` run of the whole preset (the checkout's
    ``results/smoke``, built first when missing): every column but the wall-clock times;
 4. the paper preset's committed store under SLURM: two fits cut from a committed shard are
    recomputed by the one cluster job planned, with the committed numbers; every other shard
@@ -47,6 +50,8 @@ SLURM = ["--profile", "profiles/slurm", "--max-threads", str(os.cpu_count() or 1
          "--slurm-status-command", "squeue", "--slurm-init-seconds-before-status-checks", "5"]
 LOCAL = ["--cores", "all"]
 PRESET = ["--config", "preset=smoke"]
+#: The test's steps (the docstring's 1-3, 4 and 5), run in this order.
+STEPS = ("smoke", "store", "interrupt")
 PAPER = ["--config", "preset=paper"]
 #: Rules Snakemake runs itself (the Snakefile's localrules), not through sbatch.
 LOCAL_RULES = {"sweep", "sweep_shard_stored", "hnn_baseline_stored", "notebook_ipynb", "all"}
@@ -91,17 +96,20 @@ def tables(results: Path) -> dict[str, list[dict[str, str]]]:
 
 
 def compare(reference: Path, other: Path, names: list[str] | None = None) -> None:
-    """The tables of ``other`` equal those of ``reference`` (all, or just ``names``)."""
+    """The tables of ``other`` equal those of ``reference``: all of both, or just ``names``
+    (each must be in both)."""
     ref, got = tables(reference), tables(other)
-    if names is not None:
-        ref = {k: v for k, v in ref.items() if k in names}
-        got = {k: v for k, v in got.items() if k in names}
-    if sorted(ref) != sorted(got):
-        raise SystemExit(f"different tables: {sorted(set(ref) ^ set(got))}")
-    for name in ref:
+    if names is None:
+        names = sorted(set(ref) | set(got))
+    elif not names:
+        raise SystemExit(f"{other}: no table to compare")
+    unmatched = [name for name in names if name not in ref or name not in got]
+    if unmatched:
+        raise SystemExit(f"tables not in both runs: {unmatched}")
+    for name in names:
         if ref[name] != got[name]:
             raise SystemExit(f"{name}: differs from the reference run")
-    log(f"{len(ref)} tables identical to the reference (time columns excepted)")
+    log(f"{len(names)} tables identical to the reference (time columns excepted)")
 
 
 def sacct_jobs() -> list[list[str]]:
@@ -124,13 +132,54 @@ def planned_jobs(workdir: Path, *args: str) -> dict[str, int]:
     return counts
 
 
+#: The smoke preset's artifacts built under SLURM. A SLURM job here is mostly start-up (a
+#: Snakemake job step, Python, the imports) around a few seconds of smoke work: the whole
+#: preset's 57 jobs took 1466 s in a CI run on 2026-12-02, three times its local run. These three
+#: submit one job of each compute kind (sweep shards and an Adam baseline of a 2-dof
+#: system, an experiment, the solver benchmark) and an artifact's notebook, 9 jobs; the
+#: local smoke run (``make smoke``) builds every artifact, and ``slurm_kinds_covered`` fails
+#: the test when a new kind of compute job is not among these.
+SLURM_ARTIFACTS = ("fig07b_henon_heiles_loss", "fig08_energy_conservation",
+                   "perf01_solver_scaling")
+
+
+def slurm_targets() -> list[str]:
+    """The rendered notebooks of ``SLURM_ARTIFACTS`` in the smoke preset."""
+    from shnn.pipeline.config import load
+
+    figures = load(ROOT / "config/smoke.yaml")["figures_dir"]
+    return [f"{figures}/notebooks/{name}.ipynb" for name in SLURM_ARTIFACTS]
+
+
+def job_kinds(planned: dict[str, int]) -> set[str]:
+    """The kinds of the jobs a plan submits to the cluster: its rules, every artifact's
+    notebook rule counted as one kind."""
+    from shnn.pipeline.manifest import ARTIFACTS
+
+    return {"artifact notebook" if rule in ARTIFACTS else rule
+            for rule in planned if rule not in LOCAL_RULES}
+
+
+def slurm_kinds_covered(workdir: Path, planned: dict[str, int]) -> None:
+    """The SLURM run's plan submits every kind of job the whole smoke preset submits."""
+    whole = job_kinds(planned_jobs(workdir, *LOCAL, *PRESET))
+    missing = whole - job_kinds(planned)
+    if missing:
+        raise SystemExit(f"the SLURM run's artifacts {', '.join(SLURM_ARTIFACTS)} submit no "
+                         f"{', '.join(sorted(missing))} job; add an artifact that does")
+    log(f"the SLURM run submits every kind of job of the smoke preset: {', '.join(sorted(whole))}")
+
+
 def run_under_slurm(workdir: Path) -> None:
     before = {job[0] for job in sacct_jobs()}
-    planned = planned_jobs(workdir, *LOCAL, *PRESET)
+    targets = slurm_targets()
+    planned = planned_jobs(workdir, *targets, *LOCAL, *PRESET)
+    slurm_kinds_covered(workdir, planned)
     submitted = sum(n for rule, n in planned.items() if rule not in LOCAL_RULES)
     start = time.perf_counter()
-    snakemake(workdir, *SLURM, *PRESET)
-    log(f"smoke preset under SLURM: {time.perf_counter() - start:.0f} s")
+    snakemake(workdir, *targets, *SLURM, *PRESET)
+    log(f"{', '.join(SLURM_ARTIFACTS)} of the smoke preset under SLURM: "
+        f"{time.perf_counter() - start:.0f} s")
     jobs = [job for job in sacct_jobs() if job[0] not in before]
     log(f"sacct: {len(jobs)} jobs of this run ({submitted} planned for sbatch)")
     for job in jobs:
@@ -282,27 +331,27 @@ def _labels(workdir: Path, target: str) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", action="store_true", help="keep the temporary copies")
-    parser.add_argument("--only-interrupt", action="store_true",
-                        help="skip the full smoke run and the store step (for debugging)")
-    parser.add_argument("--only-store", action="store_true",
-                        help="run only the paper store step under SLURM (for debugging)")
+    parser.add_argument("--only", choices=STEPS,
+                        help="run just this step (for debugging); default: all, in order")
     args = parser.parse_args()
+    steps = [args.only] if args.only else list(STEPS)
     if "SLURM_CONF" not in os.environ:
         raise SystemExit("SLURM_CONF is not set: start the cluster with tests/cluster/slurm_up.sh")
     reference = ROOT / "results/smoke"
-    if not args.only_store and not (reference / "figures/reproduction_report.csv").exists():
+    if steps != ["store"] and not (reference / "figures/reproduction_report.csv").exists():
         log("no local smoke run yet: building it (--cores all)")
         snakemake(ROOT, *LOCAL, *PRESET)
     tmp = Path(tempfile.mkdtemp(prefix="shnn-cluster-"))
     try:
-        if not (args.only_interrupt or args.only_store):
+        if "smoke" in steps:
             slurm_run = copy_tree(tmp / "slurm")
             run_under_slurm(slurm_run)
-            compare(reference, slurm_run / "results/smoke")
-        if not args.only_interrupt:
+            produced = sorted(tables(slurm_run / "results/smoke"))
+            compare(reference, slurm_run / "results/smoke", names=produced)
+        if "store" in steps:
             log("the paper preset's committed store under SLURM")
             store_reused_under_slurm(copy_tree(tmp / "slurm-store"))
-        if not args.only_store:
+        if "interrupt" in steps:
             log("interruption under SLURM")
             interrupt_and_resume(copy_tree(tmp / "slurm-interrupt"), SLURM, reference)
             log("interruption, local")
