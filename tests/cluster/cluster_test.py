@@ -96,12 +96,11 @@ def tables(results: Path) -> dict[str, list[dict[str, str]]]:
 
 
 def compare(reference: Path, other: Path, names: list[str] | None = None) -> None:
-    """The tables of ``other`` equal those of ``reference``: all of both, or just ``names``
-    (each must be in both)."""
+    """The tables of ``other`` (all it has, or just ``names``) equal those of ``reference``:
+    at least one, each in both."""
     ref, got = tables(reference), tables(other)
-    if names is None:
-        names = sorted(set(ref) | set(got))
-    elif not names:
+    names = sorted(got) if names is None else names
+    if not names:
         raise SystemExit(f"{other}: no table to compare")
     unmatched = [name for name in names if name not in ref or name not in got]
     if unmatched:
@@ -346,8 +345,7 @@ def main() -> None:
         if "smoke" in steps:
             slurm_run = copy_tree(tmp / "slurm")
             run_under_slurm(slurm_run)
-            produced = sorted(tables(slurm_run / "results/smoke"))
-            compare(reference, slurm_run / "results/smoke", names=produced)
+            compare(reference, slurm_run / "results/smoke")
         if "store" in steps:
             log("the paper preset's committed store under SLURM")
             store_reused_under_slurm(copy_tree(tmp / "slurm-store"))
