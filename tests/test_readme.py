@@ -24,13 +24,13 @@ def test_tables_from_benchmark_files(tmp_path, monkeypatch):
     bench = tmp_path / "results" / "default" / "benchmarks"
     bench.mkdir(parents=True)
     header = "s\th:m:s\tmax_rss\n"
-    (bench / "fig02_single_pendulum.tsv").write_text(header + "10.0\t0:00:10\t1\n")
-    (bench / "sweep_sp-small.tsv").write_text(header + "100.0\t0:01:40\t1\n")
-    (bench / "sweep_sp-large.tsv").write_text(header + "30.0\t0:00:30\t1\n")
+    times = {"fig02_single_pendulum": 10.0, "sweep_sp-small": 100.0, "sweep_sp-large": 30.0}
+    for job in readme.build_jobs("default"):  # a complete build: every job has its file
+        (bench / f"{job}.tsv").write_text(header + f"{times.get(job, 1.0)}\t0:00:01\t1\n")
     table = readme.artifact_table(tmp_path / "results", tmp_path / "none.csv")
     row = next(line for line in table.splitlines() if "`fig02_single_pendulum`" in line)
     assert "| not run | 2.3 min | not run | no paper numbers |" in row
-    assert "| not run | not run | not run |" in next(
+    assert "| not run | 4 s | not run |" in next(  # fig03 and its three sweeps, 1 s each
         line for line in table.splitlines() if "fig03" in line)
     text = "a\n<!-- artifacts:start -->\nold\n<!-- artifacts:end -->\n<!-- runtimes:start -->\n" \
            "<!-- runtimes:end -->\nb\n"
@@ -40,6 +40,23 @@ def test_tables_from_benchmark_files(tmp_path, monkeypatch):
     out = path.read_text()
     assert "old" not in out and "`sweep_sp-small` | not run | 100 s | not run |" in out
     assert out.startswith("a\n") and out.endswith("b\n")
+
+
+def test_a_partial_build_leaves_the_committed_column(tmp_path, monkeypatch, capsys):
+    """One figure built (not every job of the preset): its times replace nothing."""
+    monkeypatch.setattr(readme, "paper_measured", lambda path: {})
+    bench = tmp_path / "results" / "smoke" / "benchmarks"
+    bench.mkdir(parents=True)
+    (bench / "sweep_sp-small.tsv").write_text("s\th:m:s\n0.5\t0:00:00\n")
+    assert "sweep_sp-large" in readme.missing_jobs(tmp_path / "results", "smoke")
+    assert readme.preset_benchmarks(tmp_path / "results")["smoke"] == {}
+    path = tmp_path / "README.md"
+    path.write_text("<!-- artifacts:start -->\n<!-- artifacts:end -->\n<!-- runtimes:start -->\n"
+                    "| job | smoke | default | paper |\n|---|---|---|---|\n"
+                    "| `sweep_sp-small` | 20 s | 57 s | not run |\n<!-- runtimes:end -->\n")
+    readme.update(path, tmp_path / "results", tmp_path / "none.csv")
+    assert "| `sweep_sp-small` | 20 s | 57 s | not run |" in path.read_text()
+    assert "results/smoke/benchmarks: not a complete build" in capsys.readouterr().err
 
 
 def test_agreement_column_from_the_report(tmp_path):

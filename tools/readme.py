@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from shnn.pipeline.manifest import ARTIFACTS as MANIFEST
-from shnn.pipeline.manifest import PRESETS, owned_jobs, report_keys
+from shnn.pipeline.manifest import PRESETS, artifacts_in, continued_jobs, owned_jobs, report_keys
 
 #: artifact -> its README title and the other jobs whose time it owns (shared work is counted
 #: once, with the first artifact that needs it: fig05 reuses fig04's sweeps).
@@ -36,6 +36,31 @@ def read_benchmarks(results: Path, preset: str) -> dict[str, float]:
             job = tsv.stem if tsv.parent == folder else tsv.parent.name
             out[job] = out.get(job, 0.0) + float(rows[-1]["s"])
     return out
+
+
+def build_jobs(preset: str, config_dir: Path = Path("config")) -> set[str]:
+    """Every job a build of ``preset`` from scratch runs: each artifact it renders, with the
+    sweeps, baselines and other jobs that artifact needs."""
+    from shnn.pipeline.config import load
+
+    config = load(config_dir / f"{preset}.yaml")
+    return {job for art in artifacts_in(config)
+            for job in (art.name, *art.jobs, *(f"sweep_{s}" for s in art.sweeps),
+                        *(f"hnn_{c}" for c in art.baselines), *continued_jobs(art.name, config))}
+
+
+def missing_jobs(results: Path, preset: str) -> set[str]:
+    """The jobs of ``preset`` that have no benchmark file under ``results``."""
+    return build_jobs(preset) - set(read_benchmarks(results, preset))
+
+
+def preset_benchmarks(results: Path) -> dict[str, dict[str, float]]:
+    """Seconds per job of every preset: a smoke or default column only from a complete build
+    (every job of the preset has its benchmark file), so that a partial build (one figure, a
+    test's reference run that stopped early) never replaces the runtimes of a whole build;
+    the paper preset's from whatever it has (it accumulates, see :func:`paper_measured`)."""
+    return {p: read_benchmarks(results, p)
+            if p == "paper" or not missing_jobs(results, p) else {} for p in PRESETS}
 
 
 def _fmt(seconds: float | None) -> str:
@@ -93,7 +118,7 @@ def artifact_table(results: Path, report_csv: Path = Path("figures/reproduction_
                    paper_config: Path | None = None) -> str:
     """Markdown: paper artifact -> notebook -> rule -> outputs -> runtime per preset ->
     agreement with the paper (from the reproduction report)."""
-    bench = {p: read_benchmarks(results, p) for p in PRESETS}
+    bench = preset_benchmarks(results)
     measured = paper_measured(paper_config) if paper_config else {}
     bench["paper"].update({job: sec for job, (sec, complete) in measured.items() if complete})
     preset, agrees = agreement(report_csv)
@@ -135,7 +160,7 @@ def artifact_table(results: Path, report_csv: Path = Path("figures/reproduction_
 
 def runtime_table(results: Path, measured: dict[str, tuple[float, bool]] | None = None) -> str:
     """Markdown table: job -> seconds per preset (paper: also ``measured`` from its store)."""
-    bench = {p: read_benchmarks(results, p) for p in PRESETS}
+    bench = preset_benchmarks(results)
     measured = measured or {}
     bench["paper"].update({job: sec for job, (sec, complete) in measured.items() if complete})
     jobs = sorted({j for b in bench.values() for j in b} | set(measured))
@@ -251,6 +276,12 @@ def update(readme: Path, results: Path,
     paper = Path("config/paper.yaml")
     text = readme.read_text()
     kept = [i for i, p in enumerate(PRESETS) if p != "paper"]
+    for i in kept:
+        missing = missing_jobs(results, PRESETS[i])
+        if missing and (results / PRESETS[i] / "benchmarks").is_dir():
+            print(f"{results / PRESETS[i] / 'benchmarks'}: not a complete build ({len(missing)} "
+                  f"jobs without a benchmark file, e.g. {min(missing)}); its runtime column "
+                  "stays as committed", file=sys.stderr)
     text = _replace_block(text, "artifacts", keep_columns(
         _block(text, "artifacts"),
         artifact_table(results, report_csv, paper if paper.exists() else None),
