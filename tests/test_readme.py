@@ -95,6 +95,13 @@ def test_paper_column_from_the_store(tmp_path, monkeypatch):
         tmp_path / "results", tmp_path / "none.csv", Path("config/paper.yaml")).splitlines()
         if "`fig02_single_pendulum`" in line)
     assert "running (5.0 min so far)" in fig02
+    measured.update({"hnn_sp-small": (100.0, True), "hnn_sp-large": (200.0, True),
+                     "hnn_lv-zero-small": (60.0, True), "hnn_lv-zero-large": (60.0, True),
+                     "hnn_lv-five": (60.0, True)})  # tab01's own jobs done, fig02's sweep not
+    tab01 = next(line for line in readme.artifact_table(
+        tmp_path / "results", tmp_path / "none.csv", Path("config/paper.yaml")).splitlines()
+        if "`tab01_accuracy`" in line)
+    assert "| 8.0 min so far, its jobs done; waits for `sweep_sp-large` |" in tab01
 
 
 def test_keep_columns_keeps_measurements_and_rows_this_machine_lacks():

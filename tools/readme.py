@@ -45,8 +45,14 @@ def build_jobs(preset: str, config_dir: Path = Path("config")) -> set[str]:
 
     config = load(config_dir / f"{preset}.yaml")
     return {job for art in artifacts_in(config)
-            for job in (art.name, *art.jobs, *(f"sweep_{s}" for s in art.sweeps),
-                        *(f"hnn_{c}" for c in art.baselines), *continued_jobs(art.name, config))}
+            for job in (art.name, *needed_jobs(art.name), *continued_jobs(art.name, config))}
+
+
+def needed_jobs(name: str) -> tuple[str, ...]:
+    """The jobs artifact ``name`` needs besides its own: its other jobs, each sweep
+    (``sweep_<id>``) and each baseline (``hnn_<case>``) it reads, owned or shared."""
+    art = MANIFEST[name]
+    return (*art.jobs, *(f"sweep_{s}" for s in art.sweeps), *(f"hnn_{c}" for c in art.baselines))
 
 
 def missing_jobs(results: Path, preset: str) -> set[str]:
@@ -133,9 +139,13 @@ def artifact_table(results: Path, report_csv: Path = Path("figures/reproduction_
             parts = [bench[p].get(j) for j in (name, *jobs)]
             times.append(_fmt(sum(parts)) if None not in parts else "not run")
         unfinished = [j for j in jobs if j in measured and not measured[j][1]]
+        so_far = sum(measured[j][0] for j in jobs if j in measured)
         if unfinished and times[-1] == "not run":
-            so_far = sum(measured[j][0] for j in jobs if j in measured)
             times[-1] = f"running ({_fmt(so_far)} so far)" if so_far else "not run"
+        elif so_far and times[-1] == "not run":  # its own jobs done, shared ones are not
+            waits = [j for j in needed_jobs(name) if j in measured and not measured[j][1]]
+            times[-1] = (f"{_fmt(so_far)} so far, its jobs done; waits for "
+                         + ", ".join(f"`{j}`" for j in waits))
         later = later_jobs.get(name, ())
         if later:  # the paper preset's continuation (dp-wide): its own line in the cell
             so_far = sum(measured.get(j, (0.0, False))[0] for j in later)
