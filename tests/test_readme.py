@@ -102,6 +102,11 @@ def test_paper_column_from_the_store(tmp_path, monkeypatch):
         tmp_path / "results", tmp_path / "none.csv", Path("config/paper.yaml")).splitlines()
         if "`tab01_accuracy`" in line)
     assert "| 8.0 min so far, its jobs done; waits for `sweep_sp-large` |" in tab01
+    measured["sweep_sp-large"] = (300.0, True)  # every input complete, not rendered yet
+    tab01 = next(line for line in readme.artifact_table(
+        tmp_path / "results", tmp_path / "none.csv", Path("config/paper.yaml")).splitlines()
+        if "`tab01_accuracy`" in line)
+    assert "| 8.0 min so far, its jobs done; not rendered yet |" in tab01
 
 
 def test_keep_columns_keeps_measurements_and_rows_this_machine_lacks():

@@ -144,8 +144,9 @@ def artifact_table(results: Path, report_csv: Path = Path("figures/reproduction_
             times[-1] = f"running ({_fmt(so_far)} so far)" if so_far else "not run"
         elif so_far and times[-1] == "not run":  # its own jobs done, shared ones are not
             waits = [j for j in needed_jobs(name) if j in measured and not measured[j][1]]
-            times[-1] = (f"{_fmt(so_far)} so far, its jobs done; waits for "
-                         + ", ".join(f"`{j}`" for j in waits))
+            times[-1] = f"{_fmt(so_far)} so far, its jobs done; " + (
+                "waits for " + ", ".join(f"`{j}`" for j in waits) if waits
+                else "not rendered yet")
         later = later_jobs.get(name, ())
         if later:  # the paper preset's continuation (dp-wide): its own line in the cell
             so_far = sum(measured.get(j, (0.0, False))[0] for j in later)
