@@ -45,28 +45,32 @@ def build_jobs(preset: str, config_dir: Path = Path("config")) -> set[str]:
 
     config = load(config_dir / f"{preset}.yaml")
     return {job for art in artifacts_in(config)
-            for job in (art.name, *needed_jobs(art.name), *continued_jobs(art.name, config))}
+            for job in (art.name, *art.needed_jobs, *continued_jobs(art.name, config))}
 
 
-def needed_jobs(name: str) -> tuple[str, ...]:
-    """The jobs artifact ``name`` needs besides its own: its other jobs, each sweep
-    (``sweep_<id>``) and each baseline (``hnn_<case>``) it reads, owned or shared."""
-    art = MANIFEST[name]
-    return (*art.jobs, *(f"sweep_{s}" for s in art.sweeps), *(f"hnn_{c}" for c in art.baselines))
+Benchmarks = dict[str, dict[str, float]]  # preset -> job -> seconds
 
 
-def missing_jobs(results: Path, preset: str) -> set[str]:
-    """The jobs of ``preset`` that have no benchmark file under ``results``."""
-    return build_jobs(preset) - set(read_benchmarks(results, preset))
-
-
-def preset_benchmarks(results: Path) -> dict[str, dict[str, float]]:
-    """Seconds per job of every preset: a smoke or default column only from a complete build
-    (every job of the preset has its benchmark file), so that a partial build (one figure, a
+def preset_benchmarks(results: Path) -> tuple[Benchmarks, dict[str, set[str]]]:
+    """Seconds per job of every preset, each preset's files read once, and per preset the
+    jobs of a build from scratch that have no benchmark file. A smoke or default column
+    comes only from a complete build (no job missing), so that a partial build (one figure, a
     test's reference run that stopped early) never replaces the runtimes of a whole build;
     the paper preset's from whatever it has (it accumulates, see :func:`paper_measured`)."""
-    return {p: read_benchmarks(results, p)
-            if p == "paper" or not missing_jobs(results, p) else {} for p in PRESETS}
+    bench: Benchmarks = {}
+    missing: dict[str, set[str]] = {}
+    for p in PRESETS:
+        times = read_benchmarks(results, p)
+        missing[p] = set() if p == "paper" else build_jobs(p) - times.keys()
+        bench[p] = {} if missing[p] else times
+    return bench, missing
+
+
+def with_measured(bench: Benchmarks, measured: dict[str, tuple[float, bool]]) -> Benchmarks:
+    """``bench`` with the paper preset's complete jobs measured in its store added."""
+    paper = {**bench.get("paper", {}),
+             **{job: sec for job, (sec, complete) in measured.items() if complete}}
+    return {**bench, "paper": paper}
 
 
 def _fmt(seconds: float | None) -> str:
@@ -120,19 +124,22 @@ def paper_link(name: str, folder: Path = PAPER_FIGURES) -> str:
     return f"[notebook]({notebook.as_posix()})" if notebook.exists() else "not yet"
 
 
-def artifact_table(results: Path, report_csv: Path = Path("figures/reproduction_report.csv"),
-                   paper_config: Path | None = None) -> str:
+def artifact_table(bench: Benchmarks,
+                   report_csv: Path = Path("figures/reproduction_report.csv"),
+                   measured: dict[str, tuple[float, bool]] | None = None,
+                   later_jobs: dict[str, tuple[str, ...]] | None = None) -> str:
     """Markdown: paper artifact -> notebook -> rule -> outputs -> runtime per preset ->
-    agreement with the paper (from the reproduction report)."""
-    bench = preset_benchmarks(results)
-    measured = paper_measured(paper_config) if paper_config else {}
-    bench["paper"].update({job: sec for job, (sec, complete) in measured.items() if complete})
+    agreement with the paper (from the reproduction report). ``bench``: from
+    :func:`preset_benchmarks`; ``measured``: the paper store's (:func:`paper_measured`);
+    ``later_jobs``: the paper preset's continuations (:func:`paper_continued`)."""
+    measured = measured or {}
+    later_jobs = later_jobs or {}
+    bench = with_measured(bench, measured)
     preset, agrees = agreement(report_csv)
     lines = ["| paper artifact | notebook | rule (+ jobs it needs) | outputs in `figures/` | "
              + " | ".join(f"runtime {p}" for p in PRESETS)
              + f" | agrees with paper? ({preset or 'no report yet'}) | paper preset |",
              "|---|---|---|---|" + "---|" * (len(PRESETS) + 2)]
-    later_jobs = paper_continued(paper_config) if paper_config else {}
     for name, (label, jobs) in ARTIFACTS.items():
         times = []
         for p in PRESETS:
@@ -143,7 +150,7 @@ def artifact_table(results: Path, report_csv: Path = Path("figures/reproduction_
         if unfinished and times[-1] == "not run":
             times[-1] = f"running ({_fmt(so_far)} so far)" if so_far else "not run"
         elif so_far and times[-1] == "not run":  # its own jobs done, shared ones are not
-            waits = [j for j in needed_jobs(name) if j in measured and not measured[j][1]]
+            waits = [j for j in MANIFEST[name].needed_jobs if j in measured and not measured[j][1]]
             times[-1] = f"{_fmt(so_far)} so far, its jobs done; " + (
                 "waits for " + ", ".join(f"`{j}`" for j in waits) if waits
                 else "not rendered yet")
@@ -169,11 +176,11 @@ def artifact_table(results: Path, report_csv: Path = Path("figures/reproduction_
     return "\n".join(lines)
 
 
-def runtime_table(results: Path, measured: dict[str, tuple[float, bool]] | None = None) -> str:
+def runtime_table(bench: Benchmarks,
+                  measured: dict[str, tuple[float, bool]] | None = None) -> str:
     """Markdown table: job -> seconds per preset (paper: also ``measured`` from its store)."""
-    bench = preset_benchmarks(results)
     measured = measured or {}
-    bench["paper"].update({job: sec for job, (sec, complete) in measured.items() if complete})
+    bench = with_measured(bench, measured)
     jobs = sorted({j for b in bench.values() for j in b} | set(measured))
     lines = ["| job (benchmark file) | " + " | ".join(PRESETS) + " |",
              "|---|" + "---|" * len(PRESETS)]
@@ -287,20 +294,20 @@ def update(readme: Path, results: Path,
     paper = Path("config/paper.yaml")
     text = readme.read_text()
     kept = [i for i, p in enumerate(PRESETS) if p != "paper"]
-    for i in kept:
-        missing = missing_jobs(results, PRESETS[i])
-        if missing and (results / PRESETS[i] / "benchmarks").is_dir():
-            print(f"{results / PRESETS[i] / 'benchmarks'}: not a complete build ({len(missing)} "
-                  f"jobs without a benchmark file, e.g. {min(missing)}); its runtime column "
-                  "stays as committed", file=sys.stderr)
+    bench, missing = preset_benchmarks(results)
+    for p, jobs in missing.items():
+        if jobs and (results / p / "benchmarks").is_dir():
+            print(f"{results / p / 'benchmarks'}: not a complete build ({len(jobs)} jobs "
+                  f"without a benchmark file, e.g. {min(jobs)}); its runtime column stays as "
+                  "committed", file=sys.stderr)
+    measured = paper_measured(paper) if paper.exists() else {}
+    later = paper_continued(paper) if paper.exists() else {}
     text = _replace_block(text, "artifacts", keep_columns(
-        _block(text, "artifacts"),
-        artifact_table(results, report_csv, paper if paper.exists() else None),
+        _block(text, "artifacts"), artifact_table(bench, report_csv, measured, later),
         [4 + i for i in kept]))
     text = _replace_block(text, "runtimes", keep_columns(
-        _block(text, "runtimes"),
-        runtime_table(results, paper_measured(paper) if paper.exists() else None),
-        [1 + i for i in kept], sort=True))
+        _block(text, "runtimes"), runtime_table(bench, measured), [1 + i for i in kept],
+        sort=True))
     if "<!-- estimate:start -->" in text:
         text = _replace_block(text, "estimate",
                               estimate_table(Path("bench/results/paper_estimate.json")))

@@ -103,6 +103,13 @@ class Artifact:
         return f"report/{self.name}.rst"
 
     @property
+    def needed_jobs(self) -> tuple[str, ...]:
+        """The pipeline jobs it needs besides its own: its other ``jobs``, each sweep it reads
+        (``sweep_<id>``) and each Adam baseline (``hnn_<case>``), owned or shared."""
+        return (*self.jobs, *(f"sweep_{s}" for s in self.sweeps),
+                *(f"hnn_{c}" for c in self.baselines))
+
+    @property
     def is_paper_result(self) -> bool:
         """A figure or table of the paper (or its diagnostic), not a benchmark, example or
         the report."""
@@ -221,8 +228,7 @@ def owned_jobs(name: str) -> tuple[str, ...]:
     work is counted once, with the first artifact that needs it)."""
     seen: set[str] = set()
     for artifact in ARTIFACTS.values():
-        jobs = (*artifact.jobs, *(f"sweep_{s}" for s in artifact.sweeps),
-                *(f"hnn_{c}" for c in artifact.baselines))
+        jobs = artifact.needed_jobs
         mine = tuple(j for j in jobs if j not in seen)
         if artifact.name == name:
             return mine
