@@ -20,7 +20,7 @@ def test_artifact_table_lists_every_artifact_with_its_notebook(tmp_path):
 
 def test_tables_from_benchmark_files(tmp_path, monkeypatch):
     # Only the benchmark files here: not the committed paper store (its measured seconds).
-    monkeypatch.setattr(readme, "paper_measured", lambda path: {})
+    monkeypatch.setattr(readme, "paper_measured", lambda config: {})
     bench = tmp_path / "results" / "default" / "benchmarks"
     bench.mkdir(parents=True)
     header = "s\th:m:s\tmax_rss\n"
@@ -45,12 +45,12 @@ def test_tables_from_benchmark_files(tmp_path, monkeypatch):
 
 def test_a_partial_build_leaves_the_committed_column(tmp_path, monkeypatch, capsys):
     """One figure built (not every job of the preset): its times replace nothing."""
-    monkeypatch.setattr(readme, "paper_measured", lambda path: {})
-    bench = tmp_path / "results" / "smoke" / "benchmarks"
-    bench.mkdir(parents=True)
-    (bench / "sweep_sp-small.tsv").write_text("s\th:m:s\n0.5\t0:00:00\n")
-    bench, missing = readme.preset_benchmarks(tmp_path / "results")
-    assert "sweep_sp-large" in missing["smoke"] and bench["smoke"] == {}
+    monkeypatch.setattr(readme, "paper_measured", lambda config: {})
+    folder = tmp_path / "results" / "smoke" / "benchmarks"
+    folder.mkdir(parents=True)
+    (folder / "sweep_sp-small.tsv").write_text("s\th:m:s\n0.5\t0:00:00\n")
+    times, missing = readme.preset_benchmarks(tmp_path / "results")
+    assert "sweep_sp-large" in missing["smoke"] and times["smoke"] == {}
     path = tmp_path / "README.md"
     path.write_text("<!-- artifacts:start -->\n<!-- artifacts:end -->\n<!-- runtimes:start -->\n"
                     "| job | smoke | default | paper |\n|---|---|---|---|\n"

@@ -12,7 +12,9 @@ import csv
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
+from shnn.pipeline.config import load
 from shnn.pipeline.manifest import ARTIFACTS as MANIFEST
 from shnn.pipeline.manifest import PRESETS, artifacts_in, continued_jobs, owned_jobs, report_keys
 
@@ -41,8 +43,6 @@ def read_benchmarks(results: Path, preset: str) -> dict[str, float]:
 def build_jobs(preset: str, config_dir: Path = Path("config")) -> set[str]:
     """Every job a build of ``preset`` from scratch runs: each artifact it renders, with the
     sweeps, baselines and other jobs that artifact needs."""
-    from shnn.pipeline.config import load
-
     config = load(config_dir / f"{preset}.yaml")
     return {job for art in artifacts_in(config)
             for job in (art.name, *art.needed_jobs, *continued_jobs(art.name, config))}
@@ -100,21 +100,16 @@ def agreement(report_csv: Path) -> tuple[str, dict[str, str]]:
     return preset, out
 
 
-def paper_measured(config_path: Path) -> dict[str, tuple[float, bool]]:
+def paper_measured(config: dict[str, Any]) -> dict[str, tuple[float, bool]]:
     """The paper preset's measured compute seconds per job, from its committed store."""
-    from shnn.pipeline.config import load
     from shnn.pipeline.timebox import measured_seconds
 
-    return measured_seconds(load(config_path))
+    return measured_seconds(config)
 
 
-def paper_continued(config_path: Path) -> dict[str, tuple[str, ...]]:
+def paper_continued(config: dict[str, Any]) -> dict[str, tuple[str, ...]]:
     """Per artifact, the paper preset's sweep jobs that continue its sweeps (fig06:
     ``sweep_dp-wide``)."""
-    from shnn.pipeline.config import load
-    from shnn.pipeline.manifest import continued_jobs
-
-    config = load(config_path)
     return {name: jobs for name in MANIFEST if (jobs := continued_jobs(name, config))}
 
 
@@ -213,19 +208,17 @@ def estimate_table(estimate_json: Path) -> str:
     return "\n".join(lines)
 
 
-def cluster_table(config_path: Path, estimate_json: Path, adam_json: Path) -> str:
+def cluster_table(config: dict[str, Any], estimate_json: Path, adam_json: Path) -> str:
     """Markdown: the jobs of a preset and the resources they declare to a scheduler.
 
     One row per artifact: its sweep shards (one job per sweep value) or Adam baselines,
     the largest memory and run time declared by one job (:mod:`shnn.pipeline.resources`, 2 cores),
     and the estimated core-hours of all its jobs on the 2-core reference machine.
     """
-    from shnn.pipeline.config import load
     from shnn.pipeline.manifest import report_key_of
     from shnn.pipeline.resources import CostModel, baseline_resources, shard_resources
     from shnn.pipeline.sweeps import shard_labels, shard_value
 
-    config = load(config_path)
     costs = CostModel.from_files(estimate_json, adam_json)
     rows: dict[str, list[dict[str, int]]] = {}
     for sweep_id, sweep in config["sweeps"].items():
@@ -300,8 +293,9 @@ def update(readme: Path, results: Path,
             print(f"{results / p / 'benchmarks'}: not a complete build ({len(jobs)} jobs "
                   f"without a benchmark file, e.g. {min(jobs)}); its runtime column stays as "
                   "committed", file=sys.stderr)
-    measured = paper_measured(paper) if paper.exists() else {}
-    later = paper_continued(paper) if paper.exists() else {}
+    config = load(paper) if paper.exists() else None
+    measured = paper_measured(config) if config else {}
+    later = paper_continued(config) if config else {}
     text = _replace_block(text, "artifacts", keep_columns(
         _block(text, "artifacts"), artifact_table(bench, report_csv, measured, later),
         [4 + i for i in kept]))
@@ -311,15 +305,14 @@ def update(readme: Path, results: Path,
     if "<!-- estimate:start -->" in text:
         text = _replace_block(text, "estimate",
                               estimate_table(Path("bench/results/paper_estimate.json")))
-    if "<!-- cluster:start -->" in text:
+    if config and "<!-- cluster:start -->" in text:
         text = _replace_block(text, "cluster", cluster_table(
-            Path("config/paper.yaml"), Path("bench/results/paper_estimate.json"),
+            config, Path("bench/results/paper_estimate.json"),
             Path("bench/results/adam_speed.json")))
-    if "<!-- paper-status:start -->" in text:
-        from shnn.pipeline.config import load
+    if config and "<!-- paper-status:start -->" in text:
         from shnn.pipeline.timebox import status_table
 
-        text = _replace_block(text, "paper-status", status_table(load(paper)))
+        text = _replace_block(text, "paper-status", status_table(config))
     readme.write_text(text)
 
 
