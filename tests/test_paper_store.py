@@ -14,6 +14,7 @@ from recompute import CROSS_CPU_RTOL
 
 from shnn.pipeline import sweeps, timebox
 from shnn.pipeline.config import load
+from shnn.pipeline.machine import Usage
 from shnn.pipeline.records import RECORD_VERSION, RESULT_KEYS
 from shnn.pipeline.store import RecordLog, baseline_log_path, new_record, shard_log_path
 
@@ -96,7 +97,8 @@ def _fabricate(store: Path, sweep_id: str, value, keep: int | None = None) -> No
     specs = [s for _, _, group in sweeps.sweep_points(sweep, [value]) for s in group]
     for spec in specs[:keep]:
         if spec not in log:
-            log.put(spec, new_record(spec.settings(), dict.fromkeys(RESULT_KEYS, -1.0), 0.0))
+            log.put(spec, new_record(spec.settings(), dict.fromkeys(RESULT_KEYS, -1.0),
+                                     Usage(0.0, 0.0, 0.0)))
 
 
 def test_fresh_clone_dry_run_plans_no_committed_fit(fresh_repo):

@@ -13,6 +13,7 @@ from dataclasses import replace
 import pytest
 
 from shnn.pipeline import sweeps
+from shnn.pipeline.machine import Usage
 from shnn.pipeline.records import RECORD_VERSION, RESULT_KEYS
 from shnn.pipeline.store import RecordLog, code_version, new_record, shard_log_path
 
@@ -35,8 +36,8 @@ def test_put_get_roundtrip_one_line_per_fit(tmp_path):
     log = RecordLog(tmp_path / "s.jsonl")
     a, b = _spec(20, "elm"), _spec(20, "swim")
     assert log.get(a) is None
-    log.put(a, new_record(a.settings(), _results(0.5), 1.0))
-    log.put(b, new_record(b.settings(), _results(0.25), 2.0))
+    log.put(a, new_record(a.settings(), _results(0.5), Usage(1.0, 1.0, 0.0)))
+    log.put(b, new_record(b.settings(), _results(0.25), Usage(2.0, 2.0, 0.0)))
     lines = (tmp_path / "s.jsonl").read_text().splitlines()
     assert len(lines) == 2
     fresh = RecordLog(tmp_path / "s.jsonl")  # a new reader, as on another machine
@@ -49,14 +50,14 @@ def test_put_get_roundtrip_one_line_per_fit(tmp_path):
 def test_torn_last_line_is_ignored_and_cut_before_the_next_append(tmp_path, caplog):
     path = tmp_path / "s.jsonl"
     a, b = _spec(20, "elm"), _spec(20, "swim")
-    RecordLog(path).put(a, new_record(a.settings(), _results(1.0), 1.0))
+    RecordLog(path).put(a, new_record(a.settings(), _results(1.0), Usage(1.0, 1.0, 0.0)))
     with path.open("a") as fh:
         fh.write('{"settings": {"record_version"')  # killed in mid-write
     with caplog.at_level(logging.WARNING):
         log = RecordLog(path)
         assert log.get(a) is not None and log.get(b) is None
     assert "incomplete last line" in caplog.text
-    log.put(b, new_record(b.settings(), _results(2.0), 1.0))
+    log.put(b, new_record(b.settings(), _results(2.0), Usage(1.0, 1.0, 0.0)))
     lines = path.read_text().splitlines()
     assert len(lines) == 2 and all(json.loads(line) for line in lines)
 
@@ -64,7 +65,8 @@ def test_torn_last_line_is_ignored_and_cut_before_the_next_append(tmp_path, capl
 def test_record_of_another_version_is_rejected_with_a_message(tmp_path, caplog):
     path = tmp_path / "s.jsonl"
     a = _spec()
-    old = new_record({**a.settings(), "record_version": RECORD_VERSION - 1}, _results(1.0), 1.0)
+    old = new_record({**a.settings(), "record_version": RECORD_VERSION - 1}, _results(1.0),
+                     Usage(1.0, 1.0, 0.0))
     path.write_text(json.dumps({**old, "code": {"record_version": RECORD_VERSION - 1,
                                                 "commit": "abc123"}}) + "\n")
     with caplog.at_level(logging.WARNING):

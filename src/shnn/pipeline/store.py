@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from shnn.pipeline import machine
+from shnn.pipeline.machine import Usage
 from shnn.pipeline.records import (
     RECORD_VERSION,
     FitSpec,
@@ -201,14 +203,15 @@ def _cut_torn_tail(path: Path, fh: Any) -> None:
 
 
 def new_record(settings: dict[str, Any], results: dict[str, Any],
-               wall_seconds: float) -> dict[str, Any]:
-    """A run record: settings, results, the wall time it took, when it was made, and the
-    machine's 1-minute load average then over its CPU count (``load_per_cpu``: about 1 when
-    the fit had the machine to itself; more means other work shared it and slowed the
-    measured times)."""
+               usage: Usage) -> dict[str, Any]:
+    """A run record: settings, results, the wall time it took, when it was made, which machine
+    made it and whether it had that machine to itself (:mod:`shnn.pipeline.machine`:
+    ``machine``, ``cpu_seconds``, ``contention``). ``load_per_cpu`` (the 1-minute load average
+    over the CPU count when it ended) is kept as the records made before ``contention`` have it;
+    it counts the fit's own threads, so it does not tell whether the fit ran alone."""
     return {"settings": json.loads(json.dumps(settings)), **results,
-            "wall_seconds": wall_seconds, "load_per_cpu": _load_per_cpu(),
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
+            "wall_seconds": usage.wall_seconds, **usage.fields(), "machine": machine.identity(),
+            "load_per_cpu": _load_per_cpu(), "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
 
 
 def _load_per_cpu() -> float | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import logging
-import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -23,6 +22,7 @@ from shnn.data import Dataset, Domain, make_dataset
 from shnn.files import atomic_write
 from shnn.metrics import relative_l2
 from shnn.models import SampledHNN
+from shnn.pipeline.machine import Meter
 from shnn.pipeline.records import (
     FitSpec,
     InvalidRecord,
@@ -147,10 +147,9 @@ def fit_record(spec: FitSpec, store: RecordStore | str | Path,
         raise MissingRecord(f"{where}: no record of {describe(spec)}")
     if stop is not None and stop(spec):
         raise BudgetExhausted(f"time budget too short for {describe(spec)}")
-    start = time.perf_counter()
+    meter = Meter()
     results = run_fit(spec, data() if data else None, **fit_options)
-    wall = time.perf_counter() - start
-    record = new_record(spec.settings(), results, wall)
+    record = new_record(spec.settings(), results, meter.stop())
     problems = record_problems(record, spec.settings())
     if problems:  # stored, it would be rejected on reading and recomputed forever
         raise InvalidRecord(f"{describe(spec)}: computed record not stored: {'; '.join(problems)}")

@@ -1,0 +1,147 @@
+"""Which machine measured a time, and whether the run had that machine to itself.
+
+A time is a measurement of one machine at one moment. Every timed result of the pipeline (a
+fit record, an Adam segment, an experiment's result, a benchmark) stores
+
+- :func:`identity`: the CPU model, the vector instruction sets numpy's own loops, its BLAS and
+  PyTorch use there, the cores this process may run on and the BLAS threads;
+- a :class:`Usage` of the timed work: its wall seconds, the CPU seconds of this process, and
+  ``contention``: the share of the machine's CPU time that *other* processes used meanwhile.
+
+``contention`` is the trust signal of a time. It is about 0 when the work ran alone
+(the kernel and a polling parent use a little), and about 0.5 on 2 cores when one other busy
+process shared the machine. ``docs/performance.md`` gives the measured values and the threshold
+(:data:`ALONE`) the figures and the re-time mode use. The older ``load_per_cpu`` of a record
+(the 1-minute load average over the CPU count) counts the run's own threads too, so it cannot
+tell "alone" from "shared" and is kept only as history.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import platform
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+#: Above this ``contention`` a time is not trusted as a measurement of the machine alone.
+ALONE = 0.15
+
+
+def cpu_model() -> str:
+    """The CPU's model name (``/proc/cpuinfo``), else what :mod:`platform` says."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def cpu_capability() -> str:
+    """The vector instruction set PyTorch's CPU kernels use here (``AVX2``, ``AVX512``...)."""
+    import torch
+
+    return str(torch.backends.cpu.get_cpu_capability())
+
+
+def numpy_simd() -> str:
+    """The most capable SIMD target numpy's own loops dispatch to here (``X86_V4``,
+    ``AVX512_SKX``, ``ASIMD``...); ``baseline`` where none beyond the build's baseline is."""
+    from numpy._core import _multiarray_umath as umath
+
+    found = [name for name in umath.__cpu_dispatch__ if umath.__cpu_features__.get(name)]
+    return found[-1] if found else "baseline"
+
+
+def blas() -> dict[str, Any]:
+    """numpy's BLAS here: ``{"library", "kernels", "threads"}`` (``kernels``: the CPU
+    architecture whose kernels it runs, e.g. OpenBLAS's ``Haswell`` or ``SkylakeX``)."""
+    from threadpoolctl import threadpool_info
+
+    for pool in threadpool_info():
+        if pool.get("user_api") == "blas":
+            return {"library": pool.get("internal_api", "unknown"),
+                    "kernels": pool.get("architecture") or "unknown",
+                    "threads": int(pool.get("num_threads", 0))}
+    return {"library": "unknown", "kernels": "unknown", "threads": 0}
+
+
+@functools.cache
+def identity() -> dict[str, Any]:
+    """The machine of this process, as a JSON-ready dict: ``cpu`` (model name), ``cores``
+    (CPUs this process may use), ``numpy_simd``, ``blas`` (:func:`blas`), ``torch_simd``
+    (:func:`cpu_capability`) and ``torch_threads``."""
+    import torch
+
+    return {"cpu": cpu_model(), "cores": len(os.sched_getaffinity(0)),
+            "numpy_simd": numpy_simd(), "blas": blas(), "torch_simd": cpu_capability(),
+            "torch_threads": torch.get_num_threads()}
+
+
+def kind(machine: dict[str, Any] | None) -> str:
+    """A short name of the machine kind whose times compare directly: the CPU model, its BLAS
+    kernels and cores (``unknown`` for a result stored before machines were recorded)."""
+    if not machine:
+        return "unknown"
+    return f"{machine['cpu']}, {machine['blas']['kernels']} BLAS, {machine['cores']} cores"
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What one timed piece of work used: wall seconds, this process's CPU seconds, and the
+    share of the machine's CPU time other processes took meanwhile (``None`` where the
+    platform does not say)."""
+
+    wall_seconds: float
+    cpu_seconds: float
+    contention: float | None
+
+    def fields(self) -> dict[str, float]:
+        """``cpu_seconds`` and ``contention`` (when known), rounded, for a record."""
+        out = {"cpu_seconds": round(self.cpu_seconds, 3)}
+        if self.contention is not None:
+            out["contention"] = round(self.contention, 3)
+        return out
+
+
+def _own_cpu() -> float:
+    times = psutil.Process().cpu_times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def _busy_cpu() -> float | None:
+    """CPU seconds every CPU of the machine spent busy since boot (steal counted as busy: a
+    virtual CPU's time that another guest took)."""
+    try:
+        times = psutil.cpu_times()
+    except (OSError, AttributeError):
+        return None
+    idle = times.idle + getattr(times, "iowait", 0.0)
+    return sum(times) - idle - getattr(times, "guest", 0.0) - getattr(times, "guest_nice", 0.0)
+
+
+class Meter:
+    """Measures one piece of work: ``meter = Meter()`` just before it, ``meter.stop()`` just
+    after it (a :class:`Usage`)."""
+
+    def __init__(self) -> None:
+        self._wall = time.perf_counter()
+        self._own = _own_cpu()
+        self._busy = _busy_cpu()
+
+    def stop(self) -> Usage:
+        wall = time.perf_counter() - self._wall
+        own = _own_cpu() - self._own
+        busy = _busy_cpu()
+        contention = None
+        cpus = psutil.cpu_count() or 0
+        if self._busy is not None and busy is not None and wall > 0 and cpus:
+            others = (busy - self._busy) - own
+            contention = min(1.0, max(0.0, others / (wall * cpus)))
+        return Usage(wall, own, contention)
