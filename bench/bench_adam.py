@@ -1,7 +1,7 @@
 """Benchmark: Adam HNN training steps per second, closed-form gradients vs double backward.
 
 Single pendulum on [-2pi, 2pi] x [-1, 1], N = 10000 training points (data seed 3943), width
-1000, batch 2048, lr 5e-4, weight decay 1e-13, torch seed 992472 (METHOD §8.7), on 2 CPU
+1000, batch 2048, lr 5e-4, weight decay 1e-13, torch seed 992472 (docs/method.md §8.7), on 2 CPU
 threads. Each case (``autograd``: the straightforward per-step copy + double backward;
 ``closed_form``: the default :class:`shnn.AdamHNN`) runs ``--steps`` steps in its own process;
 the steps after ``--warmup`` are timed from the per-step log records. The cases are
@@ -25,6 +25,8 @@ import sys
 import time
 
 import numpy as np
+
+from shnn.pipeline import machine
 
 CASES = ("autograd", "closed_form")
 THREADS = 2
@@ -96,6 +98,7 @@ def main() -> None:
                             ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}}
     runs: dict[str, list[dict]] = {names[v]: [] for v in variants}
     load_start = os.getloadavg()
+    meter = machine.Meter()
     for r in range(args.rounds):
         for case, comp in variants:
             cmd = [sys.executable, __file__, "--case", case, "--warmup", str(args.warmup),
@@ -113,7 +116,7 @@ def main() -> None:
                  for k, v in runs.items()}
     ratio = rates["closed_form"] / rates["autograd"]
     result = {
-        "benchmark": "AdamHNN training steps per second (METHOD §8), median over rounds",
+        "benchmark": "AdamHNN training steps per second (docs/method.md §8), median over rounds",
         "system": "single_pendulum [-2pi, 2pi] x [-1, 1]", "train_size": args.n,
         "width": args.width, "batch_size": args.batch, "threads": THREADS,
         "rounds": args.rounds, "timed_steps": [args.warmup, args.steps],
@@ -125,7 +128,8 @@ def main() -> None:
                                        for k, v in runs.items()},
         "fit_seconds": {k: [x["fit_seconds"] for x in v] for k, v in runs.items()},
         "loadavg_1_5_15min": {"start": load_start, "end": os.getloadavg()},
-        "python": platform.python_version(), "machine": platform.processor() or platform.machine(),
+        "contention": meter.stop().contention,
+        "python": platform.python_version(), "machine": machine.identity(),
         "cpu_count": os.cpu_count(),
     }
     if "closed_form+compile" in rates:

@@ -25,6 +25,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from memory import peak_bytes, rss_bytes, warm_up
 
+from shnn.pipeline import machine
+
 CASES = ("gelsd", "elm", "uswim", "swim", "aswim")
 
 
@@ -79,6 +81,7 @@ def main() -> None:
     out_path = args.out or f"bench/results/fit_vs_gelsd_{args.solver}.json"
 
     runs: dict[str, list[dict]] = {c: [] for c in CASES}
+    meter = machine.Meter()
     for _ in range(args.rounds):
         for case in CASES:
             out = subprocess.run([sys.executable, __file__, "--case", case, "--width",
@@ -92,9 +95,10 @@ def main() -> None:
     result = {
         "setup": {"system": "single_pendulum", "domain": "[-2pi,2pi]x[-6,6]", "n": args.n,
                   "width": args.width, "rounds": args.rounds, "solver": args.solver,
-                  "machine": platform.machine(),
+                  "machine": machine.identity(),
                   "python": platform.python_version(), "numpy": np.__version__,
                   "date": time.strftime("%Y-%m-%d %H:%M")},
+        "contention": meter.stop().contention,
         "A_bytes": a_bytes,
         "median_seconds": median,
         "ratio_to_gelsd": {c: median[c] / median["gelsd"] for c in CASES},

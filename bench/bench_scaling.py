@@ -30,6 +30,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from memory import peak_bytes, rss_bytes, warm_up
 
+from shnn.pipeline import machine
+
 CASES = ("gelsd", "elm", "uswim", "swim", "aswim", "torch-cpu", "cuda")
 SYSTEMS = {"sp": ("single_pendulum", [(-2 * np.pi, 2 * np.pi)], [(-6.0, 6.0)]),
            "hh": ("henon_heiles", [(-5.0, 5.0)] * 2, [(-5.0, 5.0)] * 2),
@@ -102,6 +104,7 @@ def main() -> None:
     plan += [("hh", args.hh_n, int(w)) for w in args.hh_widths.split(",") if w]
     plan += [("dp", args.dp_n, int(w)) for w in args.dp_widths.split(",") if w]
     runs = []
+    meter = machine.Meter()
     for r in range(args.rounds):
         for system_key, n, width in plan:
             for case in cases:
@@ -112,7 +115,8 @@ def main() -> None:
                 runs.append(run)
                 print(f"{system_key} N={n} M={width:<5} {case:<9} {run['seconds']:8.2f} s  "
                       f"peak +{run['peak_increase_bytes'] / 2**20:8.1f} MiB", flush=True)
-    result = {"setup": {"machine": platform.machine(), "python": platform.python_version(),
+    result = {"setup": {"machine": machine.identity(), "contention": meter.stop().contention,
+                        "python": platform.python_version(),
                         "numpy": np.__version__, "torch": torch.__version__,
                         "cuda": torch.cuda.is_available(), "date": time.strftime("%Y-%m-%d %H:%M"),
                         "threads": "default (all cores)"},

@@ -10,7 +10,8 @@ step and width unit measured by the pipeline's own baselines (``results/<preset>
 times the paper's steps and width.
 
 The 64-core estimate is not measured here: it scales the paper's own 64-core fit times
-(RESULTS appendix B, and Table 2's HNN times) by our measured fit / gelsd time ratio.
+(the paper's appendix: total fit time per sweep; and Table 2's HNN times) by our measured
+fit / gelsd time ratio.
 
     python bench/estimate_paper.py --scaling results/default/bench/scaling.json \\
         bench/results/chaotic_scaling_{2000,5000}.json --hnn-dir results/default/hnn \\
@@ -34,7 +35,8 @@ from shnn.pipeline.report import SWEEP_ARTIFACT
 from shnn.pipeline.resources import CostModel, shard_peak_bytes, shard_seconds
 
 METHODS = ("elm", "uswim", "aswim", "swim")
-#: RESULTS appendix B (sum of fit times on the 64-core node) and Table 2's HNN times (s).
+#: The paper's appendix (total fit time per sweep on the 64-core node) and Table 2's HNN
+#: times (s).
 PAPER_64CORE_SECONDS = {"fig02": 1.2 * 3600, "fig03": 2.7 * 3600, "fig04": 1.8 * 3600,
                         "fig06": 14.5 * 3600, "fig07": 6.7 * 3600,
                         "hnn_dp": 10485.4, "hnn_hh": 13140.6}

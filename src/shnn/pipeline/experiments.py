@@ -5,13 +5,14 @@ energy conservation (fig08, :mod:`shnn.energy`) and error correction (fig09,
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from shnn import correction, energy
 from shnn.files import atomic_write
+from shnn.pipeline import machine
+from shnn.pipeline.machine import Meter, Usage
 from shnn.pipeline.records import keyed_path, load_or_compute, write_record
 
 
@@ -45,12 +46,12 @@ def _energy(settings: dict[str, Any], runs_dir: str | Path
         if isinstance(stored, dict) and stored.get("settings") == wanted \
                 and "wall_seconds" in stored:
             return energy.load(str(path)), False, float(stored["wall_seconds"])
-    start = time.perf_counter()
+    meter = Meter()
     result = energy.run_energy(settings)
-    seconds = time.perf_counter() - start
+    usage = meter.stop()
     atomic_write(path, lambda fh: energy.save(result, fh), suffix=".npz")
-    write_record(meta, {"settings": wanted, "wall_seconds": seconds})
-    return result, True, seconds
+    write_record(meta, {"settings": wanted, **timing(usage)})
+    return result, True, usage.wall_seconds
 
 
 def run_correction_sweep(settings: dict[str, Any], runs_dir: str | Path) -> list[dict[str, Any]]:
@@ -58,7 +59,7 @@ def run_correction_sweep(settings: dict[str, Any], runs_dir: str | Path) -> list
     each (``h``, ``repeat``, the errors, ``fit_seconds`` and ``wall_seconds``).
 
     Seeds advance per repeat (``data_seed + r``, ``model_seed + r``); the original kept them
-    fixed, so its ten repeats were identical (METHOD §12.4). Each run is a stored record,
+    fixed, so its ten repeats were identical (docs/method.md §12.4). Each run is a stored record,
     reused when its settings match.
     """
     fixed = {k: v for k, v in settings.items() if k not in ("steps", "repeats")}
@@ -80,9 +81,15 @@ def run_correction_sweep(settings: dict[str, Any], runs_dir: str | Path) -> list
 
 
 def _timed_correction(settings: dict[str, Any], h: float, repeat: int) -> dict[str, Any]:
-    start = time.perf_counter()
+    meter = Meter()
     record = correction.run_correction(settings, h, repeat)
-    return {**record, "wall_seconds": time.perf_counter() - start}
+    return {**record, **timing(meter.stop())}
+
+
+def timing(usage: Usage) -> dict[str, Any]:
+    """What a stored experiment result keeps of its run: wall seconds, CPU seconds,
+    contention and the machine (:mod:`shnn.pipeline.machine`)."""
+    return {"wall_seconds": usage.wall_seconds, **usage.fields(), "machine": machine.identity()}
 
 
 def _energy_seconds(settings: dict[str, Any], runs_dir: str | Path) -> float:

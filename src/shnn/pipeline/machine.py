@@ -72,14 +72,24 @@ def blas() -> dict[str, Any]:
     return {"library": "unknown", "kernels": "unknown", "threads": 0}
 
 
+def boot_id() -> str:
+    """This machine's boot id (Linux: new at every boot, so one per machine a session or CI
+    run had), ``unknown`` elsewhere. The key of the machine's calibration
+    (:mod:`shnn.pipeline.calibration`)."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return "unknown"
+
+
 @functools.cache
 def identity() -> dict[str, Any]:
     """The machine of this process, as a JSON-ready dict: ``cpu`` (model name), ``cores``
     (CPUs this process may use), ``numpy_simd``, ``blas`` (:func:`blas`), ``torch_simd``
-    (:func:`cpu_capability`) and ``torch_threads``."""
+    (:func:`cpu_capability`), ``torch_threads`` and ``boot`` (:func:`boot_id`)."""
     import torch
 
-    return {"cpu": cpu_model(), "cores": len(os.sched_getaffinity(0)),
+    return {"cpu": cpu_model(), "boot": boot_id(), "cores": len(os.sched_getaffinity(0)),
             "numpy_simd": numpy_simd(), "blas": blas(), "torch_simd": cpu_capability(),
             "torch_threads": torch.get_num_threads()}
 

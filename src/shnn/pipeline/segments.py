@@ -12,17 +12,21 @@ complete, so that sum can be read with where its parts came from.
 from __future__ import annotations
 
 import csv
-import platform
 import subprocess
 from dataclasses import astuple, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+from shnn.pipeline import machine
 
 
 @dataclass(frozen=True)
 class Segment:
     """One run of an Adam baseline's training: steps ``[first_step, end_step)`` and the
-    training seconds they took, on which CPU and from which commit."""
+    training seconds they took, on which CPU and from which commit; since the machine module,
+    also numpy's SIMD target, the BLAS kernels and threads, and the contention of the run
+    (:mod:`shnn.pipeline.machine`; empty in lines logged before)."""
 
     started_utc: str
     first_step: int
@@ -32,6 +36,10 @@ class Segment:
     cpu_capability: str
     cores: int
     commit: str
+    numpy_simd: str = ""
+    blas_kernels: str = ""
+    blas_threads: int | None = None
+    contention: float | None = None
 
 
 COLUMNS = tuple(f.name for f in fields(Segment))
@@ -40,24 +48,6 @@ COLUMNS = tuple(f.name for f in fields(Segment))
 def segment_log_path(store_dir: str | Path, case: str) -> Path:
     """``<store>/segments/<case>.tsv``: the segments of baseline ``case``."""
     return Path(store_dir) / "segments" / f"{case}.tsv"
-
-
-def cpu_model() -> str:
-    """The CPU's model name (``/proc/cpuinfo``), else what :mod:`platform` says."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "unknown"
-
-
-def cpu_capability() -> str:
-    """The vector instruction set PyTorch's CPU kernels use here (``AVX2``, ``AVX512``...)."""
-    import torch
-
-    return str(torch.backends.cpu.get_cpu_capability())
 
 
 def current_commit(cwd: str | Path = ".") -> str:
@@ -70,22 +60,36 @@ def current_commit(cwd: str | Path = ".") -> str:
 
 
 def here(started: datetime, first_step: int, end_step: int, training_seconds: float,
-         cores: int) -> Segment:
-    """A segment that ran on this machine, from this checkout's commit."""
+         cores: int, contention: float | None = None) -> Segment:
+    """A segment that ran on this machine with ``cores`` BLAS threads, from this checkout's
+    commit; ``contention``: that of the job that ran it (:class:`shnn.pipeline.machine.Usage`)."""
+    found = machine.identity()
     return Segment(f"{started.astimezone(UTC):%Y-%m-%d %H:%M}", first_step, end_step,
-                   round(training_seconds, 3), cpu_model(), cpu_capability(), cores,
-                   current_commit())
+                   round(training_seconds, 3), found["cpu"], found["torch_simd"], cores,
+                   current_commit(), found["numpy_simd"], found["blas"]["kernels"], cores,
+                   None if contention is None else round(contention, 3))
+
+
+def _cell(value: object) -> object:
+    return "" if value is None else value
 
 
 def append_segment(path: Path, segment: Segment) -> None:
-    """Add one line to a baseline's segment log (with the header when the file is new)."""
+    """Add one line to a baseline's segment log (with the header when the file is new). A log
+    written with fewer columns is first rewritten with today's header, its lines unchanged
+    but for empty new columns."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    old = read_segments(path)
+    if old and path.read_text().split("\n", 1)[0].split("\t") != list(COLUMNS):
+        path.unlink()
+        for line in old:
+            append_segment(path, line)
     new = not path.exists()
     with path.open("a", newline="") as fh:
         writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
         if new:
             writer.writerow(COLUMNS)
-        writer.writerow(astuple(segment))
+        writer.writerow([_cell(v) for v in astuple(segment)])
 
 
 def read_segments(path: Path) -> list[Segment]:
@@ -95,5 +99,11 @@ def read_segments(path: Path) -> list[Segment]:
     with path.open(newline="") as fh:
         return [Segment(r["started_utc"], int(r["first_step"]), int(r["end_step"]),
                         float(r["training_seconds"]), r["cpu"], r["cpu_capability"],
-                        int(r["cores"]), r["commit"])
+                        int(r["cores"]), r["commit"], r.get("numpy_simd") or "",
+                        r.get("blas_kernels") or "", _optional(r.get("blas_threads"), int),
+                        _optional(r.get("contention"), float))
                 for r in csv.DictReader(fh, delimiter="\t")]
+
+
+def _optional(text: str | None, cast: type) -> Any:
+    return cast(text) if text else None

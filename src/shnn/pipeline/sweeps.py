@@ -1,6 +1,6 @@
 """Single fits and resumable sweeps over width, train size or a system parameter.
 
-Seeds (METHOD §4.7): repeat ``r`` uses data seed ``data_seed + r`` and model seed
+Seeds (docs/method.md §4.7): repeat ``r`` uses data seed ``data_seed + r`` and model seed
 ``model_seed + r``; the seeds restart at every sweep value, and all methods of a repeat
 share its data and model seed. (The error-correction repeats of :mod:`shnn.correction`
 advance their seeds the same way.)

@@ -37,8 +37,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from shnn.pipeline import segments
+from shnn.pipeline import calibration, segments
 from shnn.pipeline.commands import EXIT_BUDGET
+from shnn.pipeline.machine import Meter, Usage
 from shnn.pipeline.manifest import continued_jobs, paper_results
 from shnn.pipeline.resources import CostModel
 from shnn.pipeline.store import RecordLog, baseline_log_path, checkpoint_path, shard_log_path
@@ -437,16 +438,30 @@ def run_job(command: list[str], log_path: Path, deadline: float, env: dict[str, 
 
 
 def log_segment(config: dict[str, Any], case: str, before: Training, started: datetime,
-                cores: int) -> None:
+                cores: int, usage: Usage | None = None) -> None:
     """Append the segment of baseline ``case`` that just ran (it was at ``before``) to its log
     in the store (:mod:`shnn.pipeline.segments`), if it trained any step: its training
-    seconds are those the store gained (checkpoint or record)."""
+    seconds are those the store gained (checkpoint or record); ``usage``: the job's, measured
+    by this runner (its contention is the segment's)."""
     after = baseline_training(config, case)
     if after.step > before.step:
         segments.append_segment(
             segments.segment_log_path(config["store_dir"], case),
             segments.here(started, before.step, after.step, after.seconds - before.seconds,
-                          cores))
+                          cores, usage.contention if usage else None))
+
+
+def calibrate_machine(config: dict[str, Any], start: float) -> None:
+    """Time the reference fit on this machine and log it in the store
+    (:mod:`shnn.pipeline.calibration`), where the preset holds the reference fit."""
+    spec = calibration.reference_spec(config)
+    if spec is None or not config.get("store_dir"):
+        return
+    found = calibration.calibrate(spec)
+    calibration.append_calibration(config["store_dir"], found)
+    print(f"[{_clock(start)}] calibration: the reference fit ({found['reference']}) takes "
+          f"{found['median_seconds']:.2f} s here (contention {found.get('contention')})",
+          flush=True)
 
 
 def run(config_path: str, minutes: float, cores: int, render: bool = True) -> int:
@@ -459,6 +474,7 @@ def run(config_path: str, minutes: float, cores: int, render: bool = True) -> in
     deadline = start + 60 * minutes
     env = job_env(cores)
     logs = Path(config["results_dir"]) / "logs" / "timebox"
+    calibrate_machine(config, start)
     stopped = False
     done_now = 0
     for unit in plan(config):
@@ -475,9 +491,10 @@ def run(config_path: str, minutes: float, cores: int, render: bool = True) -> in
         name = unit.label.replace(" ", "_")
         before = baseline_training(config, unit.name) if unit.kind == "baseline" else None
         started = datetime.now(UTC)
+        meter = Meter()
         status = run_job(command, logs / f"{name}.log", deadline, env)
         if before is not None:
-            log_segment(config, unit.name, before, started, cores)
+            log_segment(config, unit.name, before, started, cores, meter.stop())
         if status == EXIT_BUDGET:
             stopped = True
             break

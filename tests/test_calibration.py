@@ -1,0 +1,27 @@
+"""The per-machine yardstick: a reference fit timed per time box, and the scale it gives."""
+
+from shnn.pipeline import calibration, machine
+from shnn.pipeline.config import load
+from shnn.pipeline.sweeps import sweep_points
+
+
+def test_the_paper_preset_holds_the_reference_fit_and_the_others_do_not():
+    spec = calibration.reference_spec(load("config/paper.yaml"))
+    assert (spec.system, spec.width, spec.method) == ("double_pendulum", 1500, "elm")
+    assert (spec.data_seed, spec.model_seed) == (3943, 992472)  # repeat 0
+    assert calibration.reference_spec(load("config/smoke.yaml")) is None
+
+
+def test_a_calibration_is_logged_by_boot_and_scales_records(tmp_path):
+    spec = sweep_points(load("config/smoke.yaml")["sweeps"]["sp-small"])[0][2][0]
+    found = calibration.calibrate(spec, repeats=2)
+    assert len(found["fit_seconds"]) == 2 and found["median_seconds"] > 0
+    assert found["machine"]["boot"] == machine.boot_id()
+    calibration.append_calibration(tmp_path, {**found, "contention": 0.0})
+    calibration.append_calibration(tmp_path, {**found, "median_seconds": 9.0,
+                                              "contention": 0.9})  # shared: not trusted
+    calibrations = calibration.read_calibrations(tmp_path)
+    assert calibrations == {machine.boot_id(): found["median_seconds"]}
+    record = {"machine": machine.identity()}
+    assert calibration.scale(record, calibrations, 2 * found["median_seconds"]) == 2.0
+    assert calibration.scale({"load_per_cpu": 1.0}, calibrations, 1.0) is None
