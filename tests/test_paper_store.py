@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from plan import dry_run, planned_outputs, planned_rules
-from recompute import CROSS_CPU_RTOL
 
 from shnn.pipeline import sweeps, timebox
 from shnn.pipeline.config import load
 from shnn.pipeline.machine import Usage
+from shnn.pipeline.recompute import CROSS_CPU_RTOL
 from shnn.pipeline.records import RECORD_VERSION, RESULT_KEYS
 from shnn.pipeline.store import RecordLog, baseline_log_path, new_record, shard_log_path
 
@@ -30,7 +30,7 @@ def _committed_lines() -> list[tuple[Path, dict]]:
 
 def test_every_committed_record_is_of_this_record_version():
     """A change that alters computed numbers must bump RECORD_VERSION; that invalidates every
-    committed paper result, so it must be a deliberate decision (see the README)."""
+    committed paper result, so it must be a deliberate decision (see docs/paper-preset.md)."""
     for path, record in _committed_lines():
         version = record["settings"]["record_version"]
         assert version == RECORD_VERSION, (

@@ -169,3 +169,67 @@ def test_benchmark_times_survive_a_rerun_that_only_reloads(tmp_path, write_prese
     assert cli.main(base) == 0
     trained = _seconds(bench)
     assert cli.main(base) == 0 and _seconds(bench) == trained  # training seconds, reloaded
+
+
+def _filled_store(tmp_path: Path, write_preset, capsys) -> Path:
+    """The tiny preset with every sweep fit and its Adam baseline in its store."""
+    path = _preset(tmp_path, write_preset, store=True)
+    _, _, commands = _verify(capsys, "--config", str(path))
+    _run(commands)
+    capsys.readouterr()
+    return path
+
+
+def test_recompute_draws_stored_fits_and_finds_them_bitwise(tmp_path, write_preset, capsys):
+    path = _filled_store(tmp_path, write_preset, capsys)
+    code = cli.main(["verify", "--config", str(path), "--recompute", "3", "--seed", "4",
+                     "--baseline", "sp-small"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "3 of 5 stored fits drawn (seed 4)" in out
+    assert out.count("| bitwise") == 3 and "3 recomputed in" in out and "0 differ" in out
+
+
+def test_recompute_finds_a_tampered_record(tmp_path, write_preset, capsys):
+    path = _filled_store(tmp_path, write_preset, capsys)
+    config = yaml.safe_load(path.read_text())
+    log = shard_log_path(config["store_dir"], "sp-small", "12")
+    first, *rest = log.read_text().splitlines()
+    record = json.loads(first)
+    record["test_rel_l2_H"] *= 1.001
+    log.write_text("\n".join([json.dumps(record), *rest]) + "\n")
+    code = cli.main(["verify", "--config", str(path), "--recompute", "4"])
+    out = capsys.readouterr().out
+    assert code == 1 and out.count("| DIFFERS") == 1 and "1 differ" in out
+    assert "sp-small width=12 r0 elm" in next(line for line in out.splitlines()
+                                              if line.endswith("DIFFERS"))
+
+
+def test_the_draw_is_fixed_by_its_seed_and_spread_over_groups(tmp_path, write_preset, capsys):
+    from shnn.pipeline import recompute
+    from shnn.pipeline.config import load
+
+    path = _filled_store(tmp_path, write_preset, capsys)
+    config = load(path)
+    fits = recompute.stored_fits(config, config["runs_dir"])
+    assert len(fits) == 4 and {f.group for f in fits} == {"sp-small elm", "sp-small swim"}
+    draws = {seed: [f.name for f in recompute.draw(fits, 2, seed)] for seed in range(6)}
+    assert draws[3] == [f.name for f in recompute.draw(fits, 2, 3)]
+    assert len(set(map(tuple, draws.values()))) > 1
+    assert all(sorted(name.split()[-1] for name in names) == ["elm", "swim"]
+               for names in draws.values())
+
+
+def test_recompute_stops_cleanly_at_its_budget(tmp_path, write_preset, capsys, monkeypatch):
+    path = _filled_store(tmp_path, write_preset, capsys)
+    monkeypatch.setattr(sweeps, "run_fit", _no_fit)
+    code = cli.main(["verify", "--config", str(path), "--recompute", "2", "--budget", "1e-9"])
+    out = capsys.readouterr().out
+    assert code == 0 and "budget of 1e-09 min reached" in out and "0 of 2 recomputed" in out
+
+
+def test_recompute_rejects_an_unknown_baseline(tmp_path, write_preset, capsys):
+    path = _preset(tmp_path, write_preset, store=True)
+    assert cli.main(["verify", "--config", str(path), "--recompute", "1",
+                     "--baseline", "nope"]) == 2
+    assert "unknown Adam baseline 'nope'" in capsys.readouterr().err

@@ -105,6 +105,17 @@ def _finite_number(*, zero_allowed: bool):
 
 
 _positive = _finite_number(zero_allowed=False)
+
+
+def _count(text: str) -> int:
+    """A positive whole number (``--recompute N``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text!r}")
+    return value
 _nonnegative = _finite_number(zero_allowed=True)
 
 
@@ -115,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
 
     fit = sub.add_parser("fit", help="fit one model on fresh data and print its record",
-                         description="Fit one model on freshly generated data (METHOD §4) "
+                         description="Fit one model on freshly generated data (docs/method.md §4) "
                          "and print one record: settings, fit seconds, train and test "
                          "relative L2 errors of H and of the vector field.")
     fit.add_argument("--system", required=True,
@@ -210,6 +221,19 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--config", required=True, help="preset YAML, e.g. config/default.yaml")
     verify.add_argument("--runs-dir", help="folder of per-fit records (default: the preset's "
                         "runs_dir; unused when the preset has a store_dir)")
+    verify.add_argument("--recompute", type=_count, metavar="N",
+                        help="instead: draw N stored fits at random (spread over sweeps and "
+                        "methods), recompute each from its stored settings and compare errors "
+                        "and times; exit status 1 if an error differs beyond the cross-CPU "
+                        "tolerance")
+    verify.add_argument("--seed", type=int, default=0,
+                        help="--recompute: the seed of the draw (default 0)")
+    verify.add_argument("--budget", type=_positive, metavar="MINUTES",
+                        help="--recompute: start no fit that its stored time says would end "
+                        "past this many minutes")
+    verify.add_argument("--baseline", action="append", default=[], metavar="CASE",
+                        help="--recompute: also draw from this Adam baseline (repeatable; "
+                        "baselines are drawn only when named)")
     return parser
 
 

@@ -37,9 +37,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # the checkout's package, for the few helpers below that read configs and store logs, and
-# the tests' tolerance for committed fits recomputed on another kind of CPU
+# the tolerance for committed fits recomputed on another kind of CPU
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
-from recompute import CROSS_CPU_RTOL, largest_difference  # noqa: E402
+from shnn.pipeline.recompute import CROSS_CPU_RTOL, largest_difference  # noqa: E402
 
 PY = sys.executable
 SNAKEMAKE = [PY, "-m", "snakemake"]

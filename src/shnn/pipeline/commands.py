@@ -47,6 +47,11 @@ def budget_stop(deadline: float | None):
 def run(args: argparse.Namespace) -> int:
     """Carry out the pipeline command ``args.command``; returns the exit status."""
     if args.command == "verify":
+        if args.recompute is not None:
+            from shnn.pipeline import recompute
+
+            return recompute.run(args.config, args.recompute, args.seed, args.budget,
+                                 args.baseline, args.runs_dir)
         return verify(args.config, args.runs_dir)
     {"sweep": sweep, "gather": gather, "baseline": baseline,
      "experiment": experiment}[args.command](args)

@@ -1,0 +1,188 @@
+"""Recompute stored fits and compare them with what is stored: ``shnn verify --recompute N``.
+
+A reviewer's spot-check of the committed results: draw ``N`` stored fits at random
+(reproducible with a seed, spread over the sweeps and methods), recompute each from its stored
+settings on this machine, and compare the errors and times.
+
+OpenBLAS picks its kernels by CPU (e.g. SkylakeX with AVX-512, Haswell without it), so a fit
+recomputed on another kind of CPU than the one that made it rounds differently: it is bitwise
+the same on the same kind, and within :data:`CROSS_CPU_RTOL` across the kinds this project's
+machines had (measured on an AMD EPYC against fits made on an Intel Xeon with AVX-512: at most
+4.6e-7 on the two cheapest committed sampled fits, 3.0e-9 on the cheapest Adam baseline).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from shnn.pipeline.records import FitSpec
+
+#: The largest relative difference of a recomputed error that is not a real difference.
+CROSS_CPU_RTOL = 1e-5
+#: The errors of a fit record that a recompute must give again.
+ERROR_KEYS = ("test_rel_l2_H", "train_rel_l2_H", "test_rel_l2_xdot", "train_rel_l2_xdot")
+
+BITWISE, WITHIN, DIFFERS = "bitwise", f"within {CROSS_CPU_RTOL:g}", "DIFFERS"
+
+
+def relative_difference(ours: float, committed: float) -> float:
+    """``|ours - committed| / |committed|``: 0 when both are equal (or both NaN), inf when
+    only one is 0 or NaN."""
+    if ours == committed or (math.isnan(ours) and math.isnan(committed)):
+        return 0.0
+    if math.isnan(ours) or math.isnan(committed):
+        return math.inf
+    return abs(ours - committed) / abs(committed) if committed else math.inf
+
+
+def largest_difference(ours: Mapping[str, float], committed: Mapping[str, float],
+                       keys: Iterable[str]) -> float:
+    """The largest :func:`relative_difference` over ``keys`` of two results."""
+    return max((relative_difference(float(ours[k]), float(committed[k])) for k in keys),
+               default=0.0)
+
+
+def verdict(difference: float) -> str:
+    """:data:`BITWISE`, :data:`WITHIN` (the cross-CPU tolerance) or :data:`DIFFERS`."""
+    return BITWISE if difference == 0 else WITHIN if difference <= CROSS_CPU_RTOL else DIFFERS
+
+
+@dataclass(frozen=True)
+class StoredFit:
+    """One stored fit: its group (sweep and method, or ``hnn <case>``), a short name of its
+    settings, its spec and its stored record."""
+
+    group: str
+    name: str
+    spec: FitSpec
+    record: dict[str, Any]
+
+
+def stored_fits(config: dict[str, Any], runs_dir: str, baselines: Sequence[str] = ()
+                ) -> list[StoredFit]:
+    """Every fit of the preset's sweeps that is stored (the committed logs under its
+    ``store_dir``, else the per-fit files under ``runs_dir``), and the named Adam
+    ``baselines`` that are."""
+    from shnn.pipeline.sweeps import baseline_spec, baseline_store, sweep_points, sweep_store
+
+    found = []
+    for sweep_id, sweep in config["sweeps"].items():
+        key = next(iter(sweep["vary"]))
+        stores: dict[Any, Any] = {}
+        for value, repeat, specs in sweep_points(sweep):
+            if value not in stores:
+                stores[value] = sweep_store(sweep_id, value, runs_dir, config.get("store_dir"))
+            for spec in specs:
+                record = stores[value].get(spec)
+                if record is not None:
+                    found.append(StoredFit(f"{sweep_id} {spec.method}",
+                                           f"{sweep_id} {key}={value:g} r{repeat} {spec.method}",
+                                           spec, record))
+    for case in baselines:
+        if case not in config["hnn"]:
+            raise ValueError(f"--baseline: unknown Adam baseline {case!r}; choose from "
+                             f"{', '.join(config['hnn'])}")
+        spec = baseline_spec(config, case)
+        record = baseline_store(config, case, runs_dir).get(spec)
+        if record is not None:
+            found.append(StoredFit(f"hnn {case}", f"hnn {case} ({spec.steps} steps)", spec,
+                                   record))
+    return found
+
+
+def draw(fits: Sequence[StoredFit], n: int, seed: int) -> list[StoredFit]:
+    """``n`` of ``fits`` at random, spread over their groups: the groups in a random order,
+    one random fit of each in turn (a group gives a second fit only once every group gave one).
+    The same ``fits``, ``n`` and ``seed`` give the same draw."""
+    rng = np.random.default_rng(seed)
+    groups: dict[str, list[StoredFit]] = {}
+    for fit in fits:
+        groups.setdefault(fit.group, []).append(fit)
+    pools = [list(groups[g]) for g in sorted(groups)]
+    for pool in pools:
+        rng.shuffle(pool)  # type: ignore[arg-type]
+    order = [pools[i] for i in rng.permutation(len(pools))]
+    picked: list[StoredFit] = []
+    while len(picked) < n and any(order):
+        for pool in order:
+            if pool and len(picked) < n:
+                picked.append(pool.pop())
+    return picked
+
+
+@dataclass(frozen=True)
+class Recomputed:
+    """One stored fit recomputed: the stored and the new error and time, and the verdict."""
+
+    fit: StoredFit
+    error: float
+    seconds: float
+    contention: float | None
+    difference: float
+
+    @property
+    def verdict(self) -> str:
+        return verdict(self.difference)
+
+
+def recompute(fit: StoredFit) -> Recomputed:
+    """Fit ``fit`` again from its stored settings (fresh data) and compare every error."""
+    from shnn.pipeline.machine import Meter
+    from shnn.pipeline.sweeps import run_fit
+
+    meter = Meter()
+    results = run_fit(fit.spec)
+    usage = meter.stop()
+    keys = ERROR_KEYS + (("final_loss",) if fit.spec.method == "hnn" else ())
+    return Recomputed(fit, results["test_rel_l2_H"], results["fit_seconds"], usage.contention,
+                      largest_difference(results, fit.record, keys))
+
+
+def _estimate(fit: StoredFit) -> float:
+    """Seconds the recompute of ``fit`` is expected to take: what it took when stored."""
+    return float(fit.record.get("wall_seconds", fit.record["fit_seconds"]))
+
+
+def run(config_path: str, n: int, seed: int, budget_minutes: float | None = None,
+        baselines: Sequence[str] = (), runs_dir: str | None = None) -> int:
+    """``shnn verify --recompute N``: draw, recompute and print one table row per fit; exit
+    status 1 if any recomputed error differs beyond the cross-CPU tolerance. With a budget, a
+    fit that its stored time says would end past it is not started (the run stops cleanly)."""
+    from shnn.pipeline.config import load
+    from shnn.pipeline.machine import identity, kind
+
+    config = load(config_path)
+    fits = stored_fits(config, runs_dir or config["runs_dir"], baselines)
+    picked = draw(fits, n, seed)
+    print(f"{config_path}: {len(picked)} of {len(fits)} stored fits drawn (seed {seed}), "
+          f"recomputed on {kind(identity())}")
+    header = ("fit", "stored error", "recomputed", "rel. diff.", "stored s", "recomputed s",
+              "contention", "verdict")
+    print(" | ".join(header))
+    start, done = time.monotonic(), []
+    for fit in picked:
+        elapsed = time.monotonic() - start
+        if budget_minutes is not None and elapsed + _estimate(fit) > 60 * budget_minutes:
+            print(f"budget of {budget_minutes:g} min reached: {fit.name} (about "
+                  f"{_estimate(fit):.0f} s) not started; {len(done)} of {len(picked)} "
+                  "recomputed")
+            break
+        done.append(recompute(fit))
+        r = done[-1]
+        contention = "-" if r.contention is None else f"{r.contention:.2f}"
+        print(" | ".join([fit.name, f"{fit.record['test_rel_l2_H']:.6e}", f"{r.error:.6e}",
+                          f"{r.difference:.1e}", f"{fit.record['fit_seconds']:.2f}",
+                          f"{r.seconds:.2f}", contention, r.verdict]), flush=True)
+    differ = sum(r.verdict == DIFFERS for r in done)
+    print(f"{len(done)} recomputed in {time.monotonic() - start:.0f} s: "
+          f"{sum(r.verdict == BITWISE for r in done)} bitwise, "
+          f"{sum(r.verdict == WITHIN for r in done)} within the cross-CPU tolerance "
+          f"{CROSS_CPU_RTOL:g}, {differ} differ. Times are this machine's; a stored time is "
+          "the machine's that made it (see its record's machine and contention).")
+    return 1 if differ else 0
