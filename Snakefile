@@ -146,16 +146,18 @@ def shown_continuations(art):
 
 
 def papermill(art):
-    """The papermill command of one artifact's notebook, parameters as plain strings (the
-    rule adds the redirection to its log)."""
+    """The papermill command of one artifact's notebook, parameters as plain strings, then
+    the rendered notebook made independent of when it ran (shnn.pipeline.rendered; the rule
+    adds the redirection to its log)."""
     params = {k: in_preset(v) for k, v in art.params.items()}
     if shown_continuations(art):
         params["continuations"] = ",".join(shown_continuations(art))
     args = " ".join(f"-p {k} {v}" for k, v in params.items())
+    rendered = f"{FIG}/notebooks/{art.name}.ipynb"
     return (f"{PY} -m papermill {RES}/notebooks/src/{art.notebook_name}.ipynb "
-            f"{FIG}/notebooks/{art.name}.ipynb --cwd . --log-output -p preset {PRESET} "
+            f"{rendered} --cwd . --log-output -p preset {PRESET} "
             f"-p config_path {CONFIG_FILE} -p runs_dir {RUNS} -p out_stem {FIG}/{art.name} "
-            f"{args}")
+            f"{args} && {PY} -m shnn.pipeline.rendered {rendered}")
 
 
 def artifact_inputs(art):

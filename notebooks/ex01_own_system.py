@@ -16,7 +16,7 @@
 #
 # Not a paper artifact: a worked example of a Hamiltonian that is **not** built in, defined
 # once in a Python file and used by the same sweeps, records, CSVs and notebooks as the
-# paper's systems (README, "Your own system"). Here the Duffing double well
+# paper's systems (docs/own-system.md). Here the Duffing double well
 # $H = p^2/2 + \alpha q^4/4 - \beta q^2/2$ ($\alpha = \beta = 1$) of `examples/duffing.py`:
 #
 # ```python

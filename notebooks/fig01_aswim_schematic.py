@@ -14,7 +14,7 @@
 # %% [markdown]
 # # Figure 1 — the A-SWIM idea, drawn from a real fit
 #
-# RESULTS §3 describes the paper's schematic: (1) data of a Hamiltonian system, (2) an
+# The paper's Fig. 1 is a schematic: (1) data of a Hamiltonian system, (2) an
 # initial approximation with U-SWIM, whose hidden weights are sampled without looking at H
 # and whose last layer solves one least-squares problem built from Hamilton's equations,
 # (3) resampling of the hidden layer with SWIM's data-driven pair probabilities, using the

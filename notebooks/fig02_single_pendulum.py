@@ -14,7 +14,7 @@
 # %% [markdown]
 # # Figure 2 — single pendulum: errors and training times vs network width
 #
-# Reproduces the paper's single-pendulum figure (RESULTS §4): the relative $L^2$ test error
+# Reproduces the paper's single-pendulum figure (its Fig. 2): the relative $L^2$ test error
 # of the learned Hamiltonian against the hidden-layer width for the four sampling schemes
 # (ELM, U-SWIM, A-SWIM, SWIM) on the small domain $[-2\pi,2\pi]\times[-1,1]$ (a) and the
 # large domain $[-2\pi,2\pi]\times[-6,6]$ (b), and the fit times on the large domain (c).
@@ -30,7 +30,7 @@ config_path: str = "config/smoke.yaml"  # preset file holding the sweep settings
 runs_dir: str = "results/runs"  # folder of per-fit records (reused, resumable)
 out_stem: str = "results/smoke/figures/fig02_single_pendulum"  # output path without suffix
 sweeps_dir: str = "results/smoke/sweeps"  # per-fit rows of each sweep, one CSV per sweep
-paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables A.1-A.10
+paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables, one per sweep
 
 # %% [markdown]
 # Set-up (the repository root as working directory, the figures' style), then the per-fit
@@ -39,6 +39,7 @@ paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables A.1-A.10
 
 # %%
 import matplotlib.pyplot as plt
+from IPython.display import Markdown, display
 
 from shnn.pipeline import aggregate, notebook, plotting
 
@@ -74,11 +75,12 @@ plt.show()
 print(aggregate.log10_means_text(summary, data.sweep_ids))
 
 # %% [markdown]
-# Comparison with the paper at every width both have (appendix A.1-A.2; width 1000 feeds
-# Table 1): our mean test error over the preset's repeats (seeds 3943 + r, the paper's first
-# repeats) against the paper's 10-repeat mean, and the ratio. The digits at the 1e-10 level
-# depend on the LAPACK build (METHOD §15.3); our times are on the machine that ran each fit
-# (this one; at the paper preset, each session's), the paper's on a 64-core node.
+# Comparison with the paper at every width both have (the paper's appendix tables of sweeps
+# sp-small and sp-large, `data/paper/sweeps.csv`; width 1000 feeds Table 1): our mean test
+# error over the preset's repeats (seeds 3943 + r, the paper's first repeats) against the
+# paper's 10-repeat mean, and the ratio. The digits at the 1e-10 level depend on the LAPACK
+# build (docs/method.md §15.3); our times are on the machine that ran each fit (this one; at
+# the paper preset, each session's), the paper's on a 64-core node.
 
 # %%
-print(aggregate.comparison_text(data.paper_comparison(), "width"))
+display(Markdown(aggregate.comparison_markdown(data.paper_comparison(), "width")))

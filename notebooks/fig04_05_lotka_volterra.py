@@ -14,7 +14,7 @@
 # %% [markdown]
 # # Figures 4 and 5 — Lotka-Volterra: errors (Fig. 4) and training times (Fig. 5) vs width
 #
-# Reproduces RESULTS §6 and §7: the Lotka-Volterra Hamiltonian in log coordinates
+# Reproduces the paper's Figs. 4 and 5: the Lotka-Volterra Hamiltonian in log coordinates
 # $H = \delta e^p - \gamma p + \beta e^q - \alpha q$ in three cases, zero-centered on
 # $[-2,2]^2$ (a) and $[-5,5]^2$ (b), and five-centered on $[0,8]^2$ (c). Both figures show
 # the same fits: figure 4 the relative $L^2$ test error of H (`kind = "err"`), figure 5 the
@@ -34,7 +34,7 @@ config_path: str = "config/smoke.yaml"  # preset file holding the sweep settings
 runs_dir: str = "results/runs"  # folder of per-fit records (reused, resumable)
 out_stem: str = "results/smoke/figures/fig04_lotka_volterra_errors"  # output path without suffix
 sweeps_dir: str = "results/smoke/sweeps"  # per-fit rows of each sweep, one CSV per sweep
-paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables A.1-A.10
+paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables, one per sweep
 kind: str = "err"  # "err": figure 4, log10 test error of H; "time": figure 5, fit seconds
 
 # %% [markdown]
@@ -44,6 +44,7 @@ kind: str = "err"  # "err": figure 4, log10 test error of H; "time": figure 5, f
 
 # %%
 import matplotlib.pyplot as plt
+from IPython.display import Markdown, display
 
 from shnn.pipeline import aggregate, notebook, plotting
 
@@ -95,7 +96,8 @@ for sweep_id in sweeps:
     print(sweep_id, "A-SWIM / U-SWIM time:", " ".join(f"{v:.2f}" for v in a / u))
 
 # %% [markdown]
-# Comparison with the paper's errors at every width both have (appendix A.6-A.8; width 1000
+# Comparison with the paper's errors at every width both have (the paper's appendix tables of
+# sweeps lv-zero-small, lv-zero-large and lv-five, `data/paper/sweeps.csv`; width 1000
 # feeds Table 1). With fewer repeats than the paper, means over the first repeats can differ
 # from the paper's 10-repeat means where the spread is wide. The five-centered case is the
 # extreme: ELM's band spans about four orders of magnitude, and for A-SWIM/SWIM at widths 400
@@ -105,4 +107,4 @@ for sweep_id in sweeps:
 # `results/tests/fidelity_lv_five.json`).
 
 # %%
-print(aggregate.comparison_text(data.paper_comparison(), "width"))
+display(Markdown(aggregate.comparison_markdown(data.paper_comparison(), "width")))

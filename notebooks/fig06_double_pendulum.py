@@ -14,7 +14,7 @@
 # %% [markdown]
 # # Figure 6 — Double pendulum (chaotic): errors and training times vs width
 #
-# Reproduces RESULTS §8: the double pendulum with $m_1 = m_2 = l_1 = l_2 = g = 1$ on
+# Reproduces the paper's Fig. 6: the double pendulum with $m_1 = m_2 = l_1 = l_2 = g = 1$ on
 # $q \in [-\pi,\pi]^2$, $p \in [-1,1]^2$ (20000 training and 20000 test points in the paper),
 # with the relative $L^2$ test error of H (a) and the fit time (b) against the hidden-layer
 # width. Lines are means over repeats, bands min to max; the paper's means (10 repeats,
@@ -32,7 +32,7 @@ config_path: str = "config/smoke.yaml"  # preset file holding the sweep settings
 runs_dir: str = "results/runs"  # folder of per-fit records (reused, resumable)
 out_stem: str = "results/smoke/figures/fig06_double_pendulum"  # output path without suffix
 sweeps_dir: str = "results/smoke/sweeps"  # per-fit rows of each sweep, one CSV per sweep
-paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables A.1-A.10
+paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables, one per sweep
 # sweeps that continue dp to wider widths, shown with it (comma-separated): the paper preset's
 # dp-wide, which the pipeline passes once all its fits are computed
 continuations: str = ""
@@ -44,6 +44,7 @@ continuations: str = ""
 
 # %%
 import matplotlib.pyplot as plt
+from IPython.display import Markdown, display
 
 from shnn.pipeline import aggregate, notebook, plotting
 from shnn.pipeline.config import continuations as continuations_of
@@ -95,13 +96,14 @@ for width, ratio in spread.items():
 print("every method improves with width:", all(improves.values()), improves)
 
 # %% [markdown]
-# Comparison with the paper at every width both have (appendix A.9; width 5000 feeds
-# Table 2). This system is well conditioned, so the same seeds give the paper's numbers to
-# several digits (METHOD §16); a mean over fewer repeats differs from the paper's 10-repeat
-# mean by the spread of the repeats. Times: our 2-core machine against the paper's 64-core
-# node, so compare the A-SWIM / U-SWIM ratio, not seconds.
+# Comparison with the paper at every width both have (the paper's appendix table of sweep dp,
+# `data/paper/sweeps.csv`; width 5000 feeds Table 2). This system is well conditioned, so the
+# same seeds give the paper's numbers to several digits (docs/method.md §16); a mean over fewer
+# repeats differs from the paper's 10-repeat mean by the spread of the repeats. Times: our
+# 2-core machine against the paper's 64-core node, so compare the A-SWIM / U-SWIM ratio, not
+# seconds.
 
 # %%
-print(aggregate.comparison_text(data.paper_comparison(), "width"))
+display(Markdown(aggregate.comparison_markdown(data.paper_comparison(), "width")))
 print()
 print(aggregate.time_ratio_text(summary, sweep, "aswim", "uswim"))

@@ -14,7 +14,7 @@
 # %% [markdown]
 # # Figure 7 — Hénon–Heiles: errors and training times vs α
 #
-# Reproduces RESULTS §9: the Hénon–Heiles Hamiltonian
+# Reproduces the paper's Fig. 7: the Hénon–Heiles Hamiltonian
 # $H = (p_1^2 + p_2^2)/2 + (q_1^2 + q_2^2)/2 + \alpha (q_1^2 q_2 - q_2^3/3)$ on the wide
 # domain $[-5,5]^4$, where the cubic term dominates, at a fixed width (5000 in the paper),
 # with the relative $L^2$ test error of H (a) and the fit time (b) against α. Lines are means
@@ -34,7 +34,7 @@ config_path: str = "config/smoke.yaml"  # preset file holding the sweep settings
 runs_dir: str = "results/runs"  # folder of per-fit records (reused, resumable)
 out_stem: str = "results/smoke/figures/fig07_henon_heiles"  # output path without suffix
 sweeps_dir: str = "results/smoke/sweeps"  # per-fit rows of each sweep, one CSV per sweep
-paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables A.1-A.10
+paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables, one per sweep
 
 # %% [markdown]
 # Set-up (the repository root as working directory, the figures' style), then the per-fit
@@ -42,6 +42,7 @@ paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables A.1-A.10
 
 # %%
 import matplotlib.pyplot as plt
+from IPython.display import Markdown, display
 
 from shnn.pipeline import aggregate, notebook, plotting
 
@@ -88,13 +89,14 @@ for method in ("uswim", "aswim", "swim"):
           f"max {max(ratios.values()):.3g}")
 
 # %% [markdown]
-# Comparison with the paper at every α both have (appendix A.10, width 5000). Rows appear
-# only when the preset's width is the paper's; at other widths the numbers are not
-# comparable. Times: compare the A-SWIM / U-SWIM ratio, not seconds.
+# Comparison with the paper at every α both have (the paper's appendix table of sweep hh,
+# `data/paper/sweeps.csv`; width 5000). Rows appear only when the preset's width is the paper's;
+# at other widths the numbers are not comparable. Times: compare the A-SWIM / U-SWIM ratio, not
+# seconds.
 
 # %%
 if settings["width"] == 5000:
-    print(aggregate.comparison_text(data.paper_comparison(), "alpha"))
+    display(Markdown(aggregate.comparison_markdown(data.paper_comparison(), "alpha")))
 else:
     print(f"width {settings['width']} is not the paper's 5000: no row is comparable")
 print()

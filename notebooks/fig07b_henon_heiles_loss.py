@@ -14,11 +14,12 @@
 # %% [markdown]
 # # Figure 7b — Hénon–Heiles: the Adam HNN's training loss against the sampled test errors
 #
-# The diagnostic of RESULTS §14.2 (not in the paper): the training loss of the Adam-trained
-# HNN of Table 2 (Hénon–Heiles, α = 1) against its step, with the test error of H of the HNN
-# and of each sampled method (mean over repeats, Table 2's width) as horizontal lines. The
-# paper's run (180000 steps) ends near a loss of 5e-5 and a test error of 6.7e-4, while
-# U-SWIM, A-SWIM and SWIM sit near 7e-8 after one least-squares solve.
+# An unpublished diagnostic from the authors' repository (not in the paper; see
+# `data/paper/PROVENANCE.md`): the training loss of the Adam-trained HNN of Table 2
+# (Hénon–Heiles, α = 1) against its step, with the test error of H of the HNN and of each
+# sampled method (mean over repeats, Table 2's width) as horizontal lines. The paper's run
+# (180000 steps) ends near a loss of 5e-5 and a test error of 6.7e-4, while U-SWIM, A-SWIM and
+# SWIM sit near 7e-8 after one least-squares solve.
 #
 # The parameters below are the smoke scale, so the notebook runs on its own; the pipeline
 # injects the chosen preset.

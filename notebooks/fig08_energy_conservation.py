@@ -14,14 +14,14 @@
 # %% [markdown]
 # # Figure 8 — energy conservation: sampled MLP vs sampled HNN
 #
-# Reproduces RESULTS §12 (METHOD §11). On the single pendulum ($[-2\pi,2\pi]\times[-6,6]$) a
-# sampled MLP (an ODE-Net that predicts $(\dot q, \dot p)$ directly) and a sampled HNN, both
-# with the same ELM hidden layer, are integrated with the explicit symplectic Euler scheme
-# from $y_0 = (\pi/2, 0)$, where the true $H = 1$. "Truth" is the same integrator on the exact
-# gradient (the paper's reference); we add the exact flow from a high-accuracy integrator
-# (DOP853, tolerances 1e-12). Panels: (a) phase portraits, (b) relative trajectory error
-# against the truth, (c) the true H along each trajectory. The paper's message: the HNN's
-# energy stays bounded, the MLP's drifts.
+# Reproduces the paper's Fig. 8 (docs/method.md §11). On the single pendulum
+# ($[-2\pi,2\pi]\times[-6,6]$) a sampled MLP (an ODE-Net that predicts $(\dot q, \dot p)$
+# directly) and a sampled HNN, both with the same ELM hidden layer, are integrated with the
+# explicit symplectic Euler scheme from $y_0 = (\pi/2, 0)$, where the true $H = 1$. "Truth" is
+# the same integrator on the exact gradient (the paper's reference); we add the exact flow from
+# a high-accuracy integrator (DOP853, tolerances 1e-12). Panels: (a) phase portraits, (b)
+# relative trajectory error against the truth, (c) the true H along each trajectory. The paper's
+# message: the HNN's energy stays bounded, the MLP's drifts.
 #
 # The parameters below are the smoke scale, so the notebook runs on its own; the pipeline
 # injects the chosen preset.
@@ -69,7 +69,10 @@ names = {"reference": ("exact flow (DOP853)", "0.6", 3.0),
 fig, axes = plt.subplots(1, 3, figsize=(12, 3.6), layout="constrained")
 for name, (label, color, lw) in names.items():
     x = result.states[name][::k]
-    axes[0].plot(x[:, 0], x[:, 1], color=color, lw=lw, label=label)
+    # the four orbits coincide at this scale: the S-MLP's is drawn dashed, on top, so that it
+    # does not hide under the S-HNN's
+    on_top = {"ls": "--", "zorder": 3} if name == "smlp" else {}
+    axes[0].plot(x[:, 0], x[:, 1], color=color, lw=lw, label=label, **on_top)
     axes[2].plot(t, result.energy[name][::k], color=color, lw=lw, label=label)
 for name in ("smlp", "shnn"):
     label, color, _ = names[name]
@@ -77,7 +80,7 @@ for name in ("smlp", "shnn"):
 plotting.finish_axes(axes[0], "q", "p", "(a) Predictions")
 plotting.finish_axes(axes[1], "Time", "Rel. error vs symp. Euler truth", "(b) Trajectory errors")
 plotting.finish_axes(axes[2], "Time", "True H along the trajectory", "(c) Energy")
-axes[0].legend(loc="upper right")
+axes[0].legend(loc="center", fontsize=7)  # inside the orbit, where nothing is drawn
 fig.suptitle(f"Energy conservation, single pendulum (preset: {preset}, width "
              f"{settings['width']}, N = {settings['train_size']}, h = {h:g}, "
              f"t in [0, {settings['t_end']:g}])")
@@ -123,11 +126,12 @@ print("S-HNN drift smaller than S-MLP drift:",
       abs(summary["shnn"]["drift"]) < abs(summary["smlp"]["drift"]))
 
 # %% [markdown]
-# Comparison with the values read off the paper's figure (RESULTS §12.2; approximate, and
-# only meaningful at the paper's settings: width 500, 10000 points, t in [0, 100]). They are
-# read from this figure's CSV (the plotted states) by `shnn.pipeline.report.energy_values`,
-# exactly as the reproduction report reads them: peaks and ends of the trajectory errors,
-# energy bounds, and the S-MLP energy at the plotted state nearest t = 95.
+# Comparison with the values read off the paper's Fig. 8 (`data/paper/energy_conservation.csv`;
+# approximate, and only meaningful at the paper's settings: width 500, 10000 points, t in
+# [0, 100]). They are read from this figure's CSV (the plotted states) by
+# `shnn.pipeline.report.energy_values`, exactly as the reproduction report reads them: peaks
+# and ends of the trajectory errors, energy bounds, and the S-MLP energy at the plotted state
+# nearest t = 95.
 
 # %%
 with open(paper_csv) as fh:

@@ -14,12 +14,12 @@
 # %% [markdown]
 # # Figure 9 — first-order error correction from snapshot pairs
 #
-# Reproduces RESULTS §13 (METHOD §12). Only snapshot pairs $(x, x')$ one observation step
-# $h$ apart are known (here from the exact flow, RK45 with rtol 1e-13). Each pair is treated as
-# one symplectic-Euler step: an A-SWIM HNN is fitted at the points $(q', p)$ to the finite
-# differences $(x' - x)/h$, so it learns the scheme's modified Hamiltonian; the correction
-# $H \approx \hat H + \tfrac h2 \hat H_q \hat H_p$ removes the first-order term. Expected:
-# uncorrected error $O(h)$, corrected $O(h^2)$.
+# Reproduces the paper's Fig. 9 (docs/method.md §12). Only snapshot pairs $(x, x')$ one
+# observation step $h$ apart are known (here from the exact flow, RK45 with rtol 1e-13). Each
+# pair is treated as one symplectic-Euler step: an A-SWIM HNN is fitted at the points $(q', p)$
+# to the finite differences $(x' - x)/h$, so it learns the scheme's modified Hamiltonian; the
+# correction $H \approx \hat H + \tfrac h2 \hat H_q \hat H_p$ removes the first-order term.
+# Expected: uncorrected error $O(h)$, corrected $O(h^2)$.
 #
 # **Repeats.** The original never advanced its seeds, so its ten repeats were identical (zero
 # spread). Here repeat r uses data seed 3943 + r and model seed 992472 + r, so the band shows
@@ -67,7 +67,7 @@ with open(paper_csv) as fh:
     paper = list(csv.DictReader(fh))
 paper_h = np.array([float(r["h"]) for r in paper])
 print(f"preset {preset}: {settings['method']}, width {settings['width']}, "
-      f"N = {settings['train_size']}, {settings['repeats']} repeats, h = {list(steps)}")
+      f"N = {settings['train_size']}, {settings['repeats']} repeats, h = {settings['steps']}")
 
 # %% [markdown]
 # The figure: mean errors (min-max bands over repeats) against h on log-log axes, with the
@@ -119,7 +119,7 @@ for kind in stats:
     print(f"{kind:<12} slope {slope:.1f}")
 
 # %% [markdown]
-# Comparison with the paper's means (RESULTS §13.3).
+# Comparison with the paper's means (its Fig. 9; `data/paper/error_correction.csv`).
 
 # %%
 for i, h in enumerate(steps):

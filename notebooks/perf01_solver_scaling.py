@@ -14,14 +14,14 @@
 # %% [markdown]
 # # Performance 1 — time and memory of a sampled fit vs width, per solver
 #
-# Not a paper figure: it measures this implementation. For a 1-dof system (single pendulum)
-# and a 2-dof system (Hénon–Heiles), `bench/bench_scaling.py` times, each in its own process
-# and interleaved over widths, (i) the bare dense LAPACK solve (gelsd) of the least-squares
-# matrix A of METHOD §5.3, which is what the original implementation's fit costs at least;
-# (ii) our fits with the structured QR solver (A is never formed) for every sampler; (iii) the
-# torch implementation of the same solver on the CPU; and (iv) on a CUDA device when one is
-# present. Left: seconds vs width with the fitted power law $t = a M^b$; right: peak memory
-# growth relative to the size of $T = 1 - \tanh^2$ (N x M).
+# Not a paper figure: it measures this implementation. For a 1-dof system (single pendulum) and
+# a 2-dof system (Hénon–Heiles), `bench/bench_scaling.py` times, each in its own process and
+# interleaved over widths, (i) the bare dense LAPACK solve (gelsd) of the least-squares matrix A
+# of docs/method.md §5.3, which is what the original implementation's fit costs at least; (ii)
+# our fits with the structured QR solver (A is never formed) for every sampler; (iii) the torch
+# implementation of the same solver on the CPU; and (iv) on a CUDA device when one is present.
+# Left: seconds vs width with the fitted power law $t = a M^b$; right: peak memory growth
+# relative to the size of $T = 1 - \tanh^2$ (N x M).
 #
 # The parameters below are the smoke scale, so the notebook runs on its own; the pipeline
 # injects the chosen preset.

@@ -14,7 +14,7 @@
 # %% [markdown]
 # # Reproduction report — does it reproduce?
 #
-# Every number the paper reports (RESULTS.md: the key numbers of figures 2-9, every
+# Every number the paper reports (`data/paper/`: the key numbers of figures 2-9, every
 # appendix point this preset computed, Table 1, Table 2, the error-correction values and
 # the energy-conservation readings) next to ours at the preset that was run, with the ratio
 # and a verdict, followed by the paper's qualitative claims, each marked as reproduced or not
@@ -51,8 +51,8 @@ paper_dir: str = "data/paper"  # the paper's numbers
 # Imports, and the repository root as working directory.
 
 # %%
+import os
 import subprocess
-from datetime import UTC, datetime
 from pathlib import Path
 
 from shnn.pipeline import notebook, report
@@ -139,9 +139,9 @@ rows += report.energy_rows(energy, report.read_rows(Path(paper_dir) / "energy_co
                            en_diffs, not_run=not_run.get("fig08_energy_conservation"))
 
 # %% [markdown]
-# Qualitative claims (RESULTS §16, and the three claims issue 4 checks at every preset). Each
-# is checked only when every artifact it reads is there (`report.CLAIM_ARTIFACTS`), else it
-# is *not run yet*.
+# Qualitative claims (the paper's claims, `data/paper/PROVENANCE.md`, and the three claims
+# issue 4 checks at every preset). Each is checked only when every artifact it reads is
+# there (`report.CLAIM_ARTIFACTS`), else it is *not run yet*.
 
 # %%
 checks = {"1": lambda: report.claim_small_domains(summary),
@@ -153,7 +153,8 @@ checks = {"1": lambda: report.claim_small_domains(summary),
           "7": lambda: report.claim_conservation(energy, correction),
           "DP": lambda: report.claim_dp_close(summary),
           "HH": lambda: report.claim_hh_gap(summary),
-          "T2": lambda: report.claim_table2(tab02)}
+          "T2": lambda: report.claim_table2(tab02),
+          "T1": lambda: report.claim_table1(tab01, tab01_sweep)}
 claims = [report.not_run_claim(claim_id, not_run) or check() for claim_id, check in checks.items()]
 claims = [report.at_preset(c, config, (ec_diffs + en_diffs) if c.claim == "7" else ())
           for c in claims]
@@ -166,25 +167,28 @@ for c in claims:
 
 # %%
 def git(*args):
-    return subprocess.run(["git", *args], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(["git", *args], capture_output=True, text=True, check=True,
+                          env={**os.environ, "TZ": "UTC"}).stdout.strip()
 
 
 try:
     # The build rewrites the committed figures/, so only changes elsewhere count as dirty.
     changed = git("status", "--porcelain", "--untracked-files=no", "--", ".",
                   ":(exclude)figures")
-    commit = git("rev-parse", "--short", "HEAD") + (
-        " (with uncommitted changes outside figures/)" if changed else "")
+    # the commit's own date, not the clock's: a render of unchanged inputs is byte-identical
+    commit = (f"`{git('rev-parse', '--short', 'HEAD')}` (committed "
+              + git("log", "-1", "--date=format-local:%Y-%m-%d %H:%M", "--format=%cd")
+              + (" UTC, with uncommitted changes outside figures/)" if changed else " UTC)"))
 except (OSError, subprocess.CalledProcessError):
     commit = "unknown (not a git checkout)"
+repeats = sorted({s["repeats"] for s in config["sweeps"].values()})
 header = [f"# Reproduction report (preset: {preset})", "",
-          f"Built {datetime.now(UTC):%Y-%m-%d %H:%M} UTC from commit `{commit}` with "
-          f"`{config_path}`: {config['description']}.", "",
+          f"Built from commit {commit} with `{config_path}`: {config['description']}.", "",
           "Tolerances: 3x (single pendulum, Lotka-Volterra), 2x (double pendulum; SWIM family "
           "on Hénon–Heiles; error correction; energy readings), 3x (ELM on Hénon–Heiles), 5x "
-          "(Adam HNN). Sampled means are over this preset's repeats (the first of the paper's "
-          "10 seed pairs)."]
+          f"(Adam HNN). Sampled means are over this preset's {' or '.join(map(str, repeats))} "
+          "repeats per sweep point; repeat r uses the paper's seed pair r (data seed 3943 + r, "
+          "model seed 992472 + r), so k repeats are the paper's first k of its 10."]
 if not_run:
     header += ["", f"Not run yet (their numbers and the claims reading them are marked so): "
                f"{', '.join(not_run)}."]

@@ -14,7 +14,7 @@
 # %% [markdown]
 # # Table 1 — Adam-trained HNN vs sampled HNNs (non-chaotic systems)
 #
-# Reproduces RESULTS §10: relative $L^2$ test error of H (and training time) of an
+# Reproduces the paper's Table 1: relative $L^2$ test error of H (and training time) of an
 # Adam-trained HNN and of the four sampled HNNs at the same width, for the single pendulum on
 # two domains and Lotka-Volterra in three cases. The sampled columns reuse the fits of
 # figures 2 and 4 (mean over the preset's repeats at the table width); each HNN is one run on
@@ -32,12 +32,14 @@ out_stem: str = "results/smoke/figures/tab01_accuracy"  # output path without su
 sweeps_dir: str = "results/smoke/sweeps"  # per-fit rows of each sweep, one CSV per sweep
 hnn_dir: str = "results/smoke/hnn"  # one CSV row per Adam baseline
 paper_hnn_csv: str = "data/paper/hnn.csv"  # the paper's HNN runs (version 2 in Table 1)
-paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables A.1-A.10
+paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables, one per sweep
 
 # %% [markdown]
 # Imports, and the repository root as working directory.
 
 # %%
+from IPython.display import Markdown, display
+
 from shnn.pipeline import aggregate, notebook, tables
 from shnn.pipeline.config import load
 from shnn.pipeline.manifest import METHOD_LABELS, METHODS
@@ -117,13 +119,13 @@ caption = (f"Relative L2 test error of H (training time) at width {width}; prese
            f"{steps} steps{where}.")
 header = ["System", "Domain", *(labels[m] for m in columns)]
 md = tables.markdown(f"Table 1 (preset: {preset})", caption, header, table("err", "seconds"),
-                     "Paper (RESULTS §10.2; HNN version 2, float64 on a GPU, 15000/30000 "
+                     "The paper's Table 1 (HNN version 2, float64 on a GPU, 15000/30000 "
                      "steps; sampled: 10 repeats on a 64-core node):",
                      table("paper_err", "paper_seconds"))
 tex = tables.latex(caption, "ll" + "l" * len(columns), header,
                    table("err", "seconds", latex=True))
 tables.write_text(out_stem, md, tex)
-print(md, end="")
+display(Markdown(md))
 
 # %% [markdown]
 # Key numbers: log10 of each error, rounded to one decimal (nbval checks this cell).

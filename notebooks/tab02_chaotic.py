@@ -14,11 +14,11 @@
 # %% [markdown]
 # # Table 2 — chaotic systems: training time and accuracy
 #
-# Reproduces RESULTS §11: the Adam-trained HNN against the four sampled HNNs on the double
-# pendulum and on Hénon–Heiles with α = 1 (20000 training and test points), with the
-# speed-up of each sampled method over the HNN. The sampled entries are the fits of figures
-# 6 and 7 at the HNN's width (mean over the preset's repeats); the HNN is one Adam run on the
-# data of repeat 0 (METHOD §8.7), trained on the CPU with the preset's steps and width. The
+# Reproduces the paper's Table 2: the Adam-trained HNN against the four sampled HNNs on the
+# double pendulum and on Hénon–Heiles with α = 1 (20000 training and test points), with the
+# speed-up of each sampled method over the HNN. The sampled entries are the fits of figures 6
+# and 7 at the HNN's width (mean over the preset's repeats); the HNN is one Adam run on the data
+# of repeat 0 (docs/method.md §8.7), trained on the CPU with the preset's steps and width. The
 # paper: width 5000, HNN 180000 steps on a 64-thread CPU, sampled means over 10 repeats on the
 # same node.
 #
@@ -38,12 +38,14 @@ out_stem: str = "results/smoke/figures/tab02_chaotic"  # output path without suf
 sweeps_dir: str = "results/smoke/sweeps"  # per-fit rows of each sweep, one CSV per sweep
 hnn_dir: str = "results/smoke/hnn"  # one CSV row per Adam baseline
 paper_hnn_csv: str = "data/paper/hnn.csv"  # the paper's HNN runs (version 3 in Table 2)
-paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables A.1-A.10
+paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables, one per sweep
 
 # %% [markdown]
 # Imports, and the repository root as working directory.
 
 # %%
+from IPython.display import Markdown, display
+
 from shnn.pipeline import aggregate, notebook, tables
 from shnn.pipeline.config import load
 from shnn.pipeline.manifest import METHOD_LABELS, METHODS
@@ -124,14 +126,14 @@ else:
 header = ["Method", *(f"{s} {c}" for s in cases.values() for c in ("time (s)", "rel. L2"))]
 md = tables.markdown(f"Table 2 (preset: {preset})", caption, header,
                      table("err", "seconds", "speedup"),
-                     "Paper (RESULTS §11.2; width 5000; HNN version 3, 180000 steps on a "
+                     "The paper's Table 2 (width 5000; HNN version 3, 180000 steps on a "
                      "64-thread CPU; sampled: 10 repeats on the same node):",
                      table("paper_err", "paper_seconds", "paper_speedup"))
 tex = tables.latex(caption, "l" + "rr" * len(cases),
                    ["Method", *[f"{s} time (s) & rel. $L^2$" for s in cases.values()]],
                    table("err", "seconds", "speedup", latex=True))
 tables.write_text(out_stem, md, tex)
-print(md, end="")
+display(Markdown(md))
 
 # %% [markdown]
 # Key numbers: log10 of each error, rounded to one decimal (nbval checks this cell).
@@ -156,15 +158,15 @@ for system in cases.values():
 print(f"wrote {out_stem}.csv, {out_stem}.md, {out_stem}.tex")
 
 # %% [markdown]
-# Why our speed-ups differ from the paper's. A speed-up is the HNN's time over a sampled
-# fit's, both measured on one machine, so ours is the paper's times (the HNN's time here over
-# the paper's) over (the method's time here over the paper's). Below, those ratios; the HNN's
-# is per Adam step, so that a preset with fewer steps compares too. Where the sampled fits lost
-# more time to our machine than the HNN did, our speed-ups are smaller than the paper's by
-# that factor. Two differences are known: our machine has 2 cores against the paper's 64
-# threads (METHOD §1), and our Adam HNN computes its gradients in closed form (`shnn.adam`),
-# where the paper's differentiated twice with autograd (METHOD §8.3). Errors do not depend on
-# the machine.
+# Why our speed-ups differ from the paper's. A speed-up is the HNN's time over a sampled fit's,
+# both measured on one machine, so ours is the paper's times (the HNN's time here over the
+# paper's) over (the method's time here over the paper's). Below, those ratios; the HNN's is per
+# Adam step, so that a preset with fewer steps compares too. Where the sampled fits lost more
+# time to our machine than the HNN did, our speed-ups are smaller than the paper's by that
+# factor. Two differences are known: our machine has 2 cores against the paper's 64 threads
+# (docs/method.md §1), and our Adam HNN computes its gradients in closed form (`shnn.adam`),
+# where the paper's differentiated twice with autograd (docs/method.md §8.3). Errors do not
+# depend on the machine.
 
 # %%
 for case, system in cases.items():

@@ -20,4 +20,4 @@ for _art in ARTIFACTS.values():
         benchmark:
             f"{RES}/benchmarks/{_art.name}.tsv"
         shell:
-            "{params.command} > {log} 2>&1"
+            "({params.command}) > {log} 2>&1"

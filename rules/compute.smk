@@ -76,8 +76,8 @@ rule hnn_baseline_stored:
 
 
 rule hnn_baseline:
-    """Train (or load) one Adam-trained HNN baseline (METHOD §8.7), on the CPU; with a store
-    (paper preset) it checkpoints there and resumes from the committed checkpoint."""
+    """Train (or load) one Adam-trained HNN baseline (docs/method.md §8.7), on the CPU; with a
+    store (paper preset) it checkpoints there and resumes from the committed checkpoint."""
     input:
         CONFIG_FILE,
         COMPUTE_CODE,

@@ -1,4 +1,4 @@
-"""The Adam-trained HNN baseline (METHOD §8)."""
+"""The Adam-trained HNN baseline (docs/method.md §8)."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def test_batch_bounds_follow_method_examples():
 
 
 def reference_fit(x, xdot, width, seed, steps, lr, batch_size, weight_decay):
-    """Straightforward nn.Sequential + autograd re-implementation of METHOD §8.3-8.5.
+    """Straightforward nn.Sequential + autograd re-implementation of docs/method.md §8.3-8.5.
 
     Per-step batch copies, ``dH/dx`` with ``create_graph=True`` and a double backward. Returns
     the per-step losses and the trained network (integration constant not yet fixed).

@@ -2,19 +2,22 @@
 
 Every threshold is probed from both sides: an input a factor :data:`EPS` inside it gives the
 passing verdict, the same input a factor :data:`EPS` outside gives the failing one. The
-thresholds are those the claims state (``report.CLAIM_TEXT``, RESULTS §16 and issue 4), written
-here once so that a changed threshold in ``shnn.pipeline.report`` fails these tests.
+thresholds are those the claims state (``report.CLAIM_TEXT``; the paper's claims, listed in
+``data/paper/PROVENANCE.md``, and issue 4), written here once so that a changed threshold in
+``shnn.pipeline.report`` fails these tests.
 """
 
 from __future__ import annotations
 
+import csv
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from shnn.pipeline import report
+from shnn.pipeline import aggregate, report
 
 #: How far inside or outside a threshold the probes lie (a factor, or 1% of a difference).
 EPS = 1.01
@@ -145,10 +148,10 @@ def test_claim_wide_domains_not_reproduced_when_elm_wins_everywhere() -> None:
 
 
 # ---------------------------------------------------------------------------------------
-# Claim 3: high frequency. At the largest N of f = 15 and 20, ELM / A-SWIM >= 5 and U-SWIM
+# Claim 3: high frequency. At the largest N of f = 15 and 20, ELM / A-SWIM >= 3 and U-SWIM
 # has the largest error.
 
-FREQ_GAIN_MIN = 5.0
+FREQ_GAIN_MIN = 3.0
 
 
 def frequency(sweep: str, gain: float, worst: str) -> list[Row]:
@@ -377,30 +380,35 @@ def test_claim_conservation_thresholds(drift: float, low_side: bool, unc: float,
 
 # ---------------------------------------------------------------------------------------
 # Issue 4: on the double pendulum the worst / best method <= 2 at every width and every
-# method improves with width; on Henon-Heiles ELM / worst of the family >= 100 at every alpha.
+# method improves with width (lower at the widest than at the narrowest, never more than 5%
+# worse from one width to the next); on Henon-Heiles ELM / worst of the family >= 100 at every
+# alpha.
 
-DP_SPREAD_MAX, HH_GAP_MIN = 2.0, 100.0
+DP_SPREAD_MAX, DP_STEP_SLACK, HH_GAP_MIN = 2.0, 1.05, 100.0
 
 
-def dp_close(spread: float, stall: str | None = None) -> list[Row]:
+def dp_close(spread: float, stall: str | None = None, rise: float = 1.0) -> list[Row]:
     """Three widths, errors falling with width, worst / best method ``spread`` at width 1000
-    (1.5 elsewhere); method ``stall`` no better at width 2000 than at 1000."""
+    (1.5 elsewhere); method ``stall`` ``rise`` times worse at width 2000 than at 1000."""
     means = {}
     for width, base in ((500.0, 4e-2), (1000.0, 2e-2), (2000.0, 1.9e-2)):
         s = spread if width == 1000.0 else 1.5
         means[width] = {m: base * (1 + k * (s - 1) / 3) for k, m in enumerate(METHODS)}
     if stall:
-        means[2000.0][stall] = means[1000.0][stall]
+        means[2000.0][stall] = means[1000.0][stall] * rise
     return summary("dp", means)
 
 
-@pytest.mark.parametrize("spread, stall, flags", [
-    (DP_SPREAD_MAX / EPS, None, [True, True]),
-    (DP_SPREAD_MAX * EPS, None, [False, True]),
-    (DP_SPREAD_MAX / EPS, "uswim", [True, False]),
-    (DP_SPREAD_MAX * EPS, "elm", [False, False])])
-def test_claim_dp_close_thresholds(spread: float, stall: str | None, flags: list[bool]) -> None:
-    claim = report.claim_dp_close(dp_close(spread, stall))
+@pytest.mark.parametrize("spread, stall, rise, flags", [
+    (DP_SPREAD_MAX / EPS, None, 1.0, [True, True]),
+    (DP_SPREAD_MAX * EPS, None, 1.0, [False, True]),
+    (DP_SPREAD_MAX / EPS, "uswim", 1.0, [True, True]),  # flat: no reversal
+    (DP_SPREAD_MAX / EPS, "uswim", DP_STEP_SLACK / EPS, [True, True]),
+    (DP_SPREAD_MAX / EPS, "uswim", DP_STEP_SLACK * EPS, [True, False]),
+    (DP_SPREAD_MAX * EPS, "elm", DP_STEP_SLACK * EPS, [False, False])])
+def test_claim_dp_close_thresholds(spread: float, stall: str | None, rise: float,
+                                   flags: list[bool]) -> None:
+    claim = report.claim_dp_close(dp_close(spread, stall, rise))
     assert claim.verdict == verdict(flags)
     assert f"largest worst/best ratio {spread:.2f}" in claim.evidence
 
@@ -523,3 +531,95 @@ def test_energy_values_read_the_trajectory() -> None:
 def test_a_claim_without_any_data_is_not_comparable(check):
     """No rows for any of a claim's sweeps is no evidence: never "reproduced"."""
     assert check().verdict == report.NOT_COMPARABLE
+
+
+# ---------------------------------------------------------------------------------------
+# Every check passes on the paper's own numbers (data/paper/): a check that fails there is
+# mis-specified. Claim 4 reads per-run errors, which the paper does not tabulate (only the
+# fractions the check compares with), so it is not part of this.
+
+PAPER = Path(__file__).resolve().parents[1] / "data" / "paper"
+
+
+def _paper_table2() -> list[Row]:
+    """Table 2 from the paper's numbers: the CPU Adam runs (version 3) and the appendix means
+    at width 5000 (double pendulum) and alpha 1 (Hénon-Heiles)."""
+    sweeps = aggregate.load_paper(PAPER / "sweeps.csv")
+    with (PAPER / "hnn.csv").open() as fh:
+        hnn = {r["case"]: r for r in csv.DictReader(fh) if r["version"] == "3"}
+    rows = []
+    for case, system, value in (("dp", DP, 5000.0), ("hh", HH, 1.0)):
+        seconds = float(hnn[case]["seconds"])
+        rows.append({"system": system, "method": "hnn", "steps": int(hnn[case]["steps"]),
+                     "err": float(hnn[case]["err"]), "seconds": seconds, "speedup": 1.0})
+        rows += [{"system": system, "method": r["method"], "steps": "", "err": r["err_mean"],
+                  "seconds": r["time_mean"], "speedup": seconds / r["time_mean"]}
+                 for r in sweeps if r["sweep"] == case and r["value"] == value]
+    return rows
+
+
+#: Table 1's systems: sweep -> (system, domain) as the table's CSV names them.
+TAB01 = {"sp-small": ("Single pendulum", "a"), "sp-large": ("Single pendulum", "b"),
+         "lv-zero-small": ("Lotka-Volterra", "c"), "lv-zero-large": ("Lotka-Volterra", "d"),
+         "lv-five": ("Lotka-Volterra (shifted)", "e")}
+
+
+def _table1(hnn: dict[str, float], sampled: dict[str, dict[str, float]],
+            paper_hnn: dict[str, float], paper: dict[str, dict[str, float]]) -> list[Row]:
+    """Table 1 rows (its CSV's columns) per sweep of :data:`TAB01`."""
+    rows = []
+    for sweep, (system, domain) in TAB01.items():
+        rows.append({"system": system, "domain": domain, "method": "hnn", "err": hnn[sweep],
+                     "paper_err": paper_hnn[sweep]})
+        rows += [{"system": system, "domain": domain, "method": m, "err": e,
+                  "paper_err": paper[sweep][m]} for m, e in sampled[sweep].items()]
+    return rows
+
+
+TAB01_LABELS = {f"{system} {domain}": sweep for sweep, (system, domain) in TAB01.items()}
+T1_GAIN_MIN = 1e3
+
+
+@pytest.mark.parametrize("gain, ok", [(T1_GAIN_MIN * EPS, True), (T1_GAIN_MIN / EPS, False)])
+@pytest.mark.parametrize("where", list(TAB01))
+def test_claim_table1_threshold(gain: float, ok: bool, where: str) -> None:
+    hnn = {s: 1e-3 for s in TAB01}
+    sampled = {s: {"elm": 1e-9, **dict.fromkeys(FAMILY, 1e-8)} for s in TAB01}
+    sampled[where] = {"elm": 1e-3 / gain * 10, **dict.fromkeys(FAMILY, 1e-3 / gain)}
+    claim = report.claim_table1(_table1(hnn, sampled, hnn, sampled), TAB01_LABELS)
+    assert claim.verdict == verdict([ok] + [True] * 4)
+    assert f"{where}: HNN / best sampled {gain:.1e} (paper {gain:.1e})" in claim.evidence
+
+
+def _paper_table1() -> list[Row]:
+    """Table 1 from the paper's numbers (ours set to the paper's): the Adam runs of version 2
+    and the appendix means at width 1000."""
+    sweeps = aggregate.load_paper(PAPER / "sweeps.csv")
+    with (PAPER / "hnn.csv").open() as fh:
+        hnn = {r["case"]: float(r["err"]) for r in csv.DictReader(fh) if r["version"] == "2"}
+    sampled = {s: {r["method"]: r["err_mean"] for r in sweeps
+                   if r["sweep"] == s and r["value"] == 1000.0} for s in TAB01}
+    return _table1(hnn, sampled, hnn, sampled)
+
+
+def _paper_claims() -> list[report.Claim]:
+    from shnn.pipeline.config import load
+
+    sweeps = aggregate.load_paper(PAPER / "sweeps.csv")
+    with (PAPER / "energy_conservation.csv").open() as fh:
+        energy = {r["quantity"]: float(r["value"]) for r in csv.DictReader(fh)}
+    with (PAPER / "error_correction.csv").open() as fh:
+        correction = [{"h": r["h"], "uncorrected_mean": r["err_uncorrected"],
+                       "corrected_mean": r["err_corrected"]} for r in csv.DictReader(fh)]
+    table2 = _paper_table2()
+    return [report.claim_small_domains(sweeps),
+            report.claim_wide_domains(sweeps, load(PAPER.parents[1] / "config" / "paper.yaml")),
+            report.claim_frequency(sweeps), report.claim_costs(sweeps),
+            report.claim_chaotic(table2), report.claim_conservation(energy, correction),
+            report.claim_dp_close(sweeps), report.claim_hh_gap(sweeps),
+            report.claim_table2(table2), report.claim_table1(_paper_table1(), TAB01_LABELS)]
+
+
+@pytest.mark.parametrize("claim", _paper_claims(), ids=lambda c: c.claim)
+def test_every_claim_check_passes_on_the_papers_own_numbers(claim: report.Claim) -> None:
+    assert claim.verdict == report.REPRODUCED, claim.evidence

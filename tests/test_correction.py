@@ -1,4 +1,5 @@
-"""Error correction from snapshot pairs (METHOD §12) and the energy experiment (METHOD §11)."""
+"""Error correction from snapshot pairs (docs/method.md §12) and the energy experiment
+(docs/method.md §11)."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,5 @@
-"""Data generation: exact draw order (METHOD §4.2-4.3), exact targets, anchor, domain checks."""
+"""Data generation: exact draw order (docs/method.md §4.2-4.3), exact targets, anchor, domain
+checks."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ DP_DOMAIN = Domain.of([(-math.pi, math.pi), (-0.5, 2.0)], [(-1.0, 1.0), (-3.0, 0
 
 
 def _reference_points(q_lims, p_lims, n_train, n_test, seed):
-    """METHOD §4.2-4.3 by hand: per dof q_d then p_d; train then test; columns (q..., p...)."""
+    """docs/method.md §4.2-4.3 by hand: per dof q_d then p_d; train then test; columns
+    (q..., p...)."""
     rng = np.random.default_rng(seed)
     out = []
     for n in (n_train, n_test):

@@ -1,4 +1,5 @@
-"""Symplectic Euler, reference trajectories and the modified Hamiltonian (METHOD §10, §12.1)."""
+"""Symplectic Euler, reference trajectories and the modified Hamiltonian (docs/method.md §10,
+§12.1)."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def test_shapes_and_initial_state():
 
 
 def test_explicit_step_formula_on_nonseparable_h():
-    # q' = q + h dH/dp(q, p); p' = p - h dH/dq(q', p) (METHOD §10.1, explicit form).
+    # q' = q + h dH/dp(q, p); p' = p - h dH/dq(q', p) (docs/method.md §10.1, explicit form).
     x0 = np.array([0.7, -0.3])
     h = 0.1
     q, p = x0

@@ -1,4 +1,5 @@
-"""The structured QR solver equals the dense gelsd solve on A (METHOD §5.3-5.4, issue 5 §1)."""
+"""The structured QR solver equals the dense gelsd solve on A (docs/method.md §5.3-5.4, issue 5
+§1)."""
 
 import tracemalloc
 

@@ -1,5 +1,5 @@
-"""Sampled models: least squares on a known problem, the METHOD §5.3 system, end-to-end fits,
-A-SWIM == SWIM, model derivatives, bad inputs, the sampled MLP and the error metric."""
+"""Sampled models: least squares on a known problem, the docs/method.md §5.3 system, end-to-end
+fits, A-SWIM == SWIM, model derivatives, bad inputs, the sampled MLP and the error metric."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from shnn.lstsq import features, gradient_system, solve_dense, tanh_derivative
 from shnn.sampling import sample_elm, sample_swim
 
 SP_SMALL = Domain.of([(-2 * math.pi, 2 * math.pi)], [(-1.0, 1.0)])
-DATA_SEED, MODEL_SEED = 3943, 992472  # METHOD §4.7, repeat 0
+DATA_SEED, MODEL_SEED = 3943, 992472  # docs/method.md §4.7, repeat 0
 
 
 def _representable(dim, width, seed, n_points, c_seed=0):
@@ -75,7 +75,7 @@ def test_rcond_is_a_truncation_threshold():
 
 
 def _explicit_system(layer, x, xdot, x0, h0):
-    """METHOD §5.3 with the (N, D, M) tensor G and point-major, dof-minor flattening."""
+    """docs/method.md §5.3 with the (N, D, M) tensor G and point-major, dof-minor flattening."""
     n_pts, dim = x.shape
     n = dim // 2
     width = layer.W.shape[1]
@@ -144,7 +144,7 @@ def test_end_to_end_single_pendulum(sp_small_2000, method):
 
 
 def test_aswim_is_uswim_then_one_resampling(sp_small_2000):
-    """METHOD §6.7: second stage = sample_swim with y = U-SWIM H_hat at x, same seed."""
+    """docs/method.md §6.7: second stage = sample_swim with y = U-SWIM H_hat at x, same seed."""
     ds = sp_small_2000
     x = ds.x_train[:500]
     xdot = ds.xdot_train[:500]
@@ -168,7 +168,7 @@ def test_default_elm_bias_is_data_range(sp_small_2000):
 
 
 def test_aswim_equals_swim_small_domain_pendulum():
-    """METHOD §6.8/§16: repeat-1 seeds, SP [-2pi,2pi]x[-1,1], M = 300, N = Nt = 10000.
+    """docs/method.md §6.8/§16: repeat-1 seeds, SP [-2pi,2pi]x[-1,1], M = 300, N = Nt = 10000.
 
     Measured: A-SWIM and SWIM pick bit-identical hidden layers and give the identical test
     error here (1.3946e-8), and also for all ten repeats r = 0..9 (seeds 3943+r / 992472+r).
@@ -387,7 +387,7 @@ def test_mlp_fits_linear_field_and_pseudo_gradient():
 
 
 def test_mlp_shares_hidden_layer_with_elm_hnn(sp_small_2000):
-    """METHOD §7 / fig08: same width, seed and bias range -> bit-identical hidden layers."""
+    """docs/method.md §7 / fig08: same width, seed and bias range -> bit-identical hidden layers."""
     ds = sp_small_2000
     bias = SP_SMALL.elm_bias_range()
     hnn = SampledHNN(40, "elm", seed=MODEL_SEED, elm_bias=bias).fit(

@@ -1,4 +1,4 @@
-"""Your own system (README "Your own system"): defined once in a file, named FILE.py:NAME in
+"""Your own system (docs/own-system.md): defined once in a file, named FILE.py:NAME in
 ``shnn fit``, in a preset's sweep and in the Python API; checked with one-line errors; its
 records never shared with another function; the built-in systems' names and paths unchanged.
 Also the fit's ``H``/``H0``/``x0`` checks and ``shnn.integrators`` after ``import shnn``."""
@@ -350,7 +350,7 @@ def test_x0_errors_report_the_shape_passed(data, x0, shape):
         shape)
 
 
-# --- the README's names after a plain `import shnn` --------------------------------------------
+# --- the names docs/own-system.md uses after a plain `import shnn` ------------------------------
 
 def test_integrators_after_plain_import_shnn():
     code = ("import shnn, numpy as np\n"

@@ -2,9 +2,10 @@
 
 Runs ``shnn fit`` (in process) over the paper's seeds (data 3943 + r, model 992472 + r,
 r = 0..9) for all four methods on both fig02 domains, and requires the 10-repeat mean, min
-and max of the test error to be within a factor of 2 of RESULTS.md appendix A.1 / A.2
-(only the LAPACK/BLAS build differs from the original). Writes the numbers to
-``results/tests/fidelity_sp_width1000.json``. About 3 minutes on 2 cores.
+and max of the test error to be within a factor of 2 of the paper's appendix tables of sweeps
+sp-small and sp-large (``data/paper/sweeps.csv``; only the LAPACK/BLAS build differs from the
+original). Writes the numbers to ``results/tests/fidelity_sp_width1000.json``. About 3 minutes
+on 2 cores.
 """
 
 import contextlib
@@ -68,7 +69,7 @@ def test_width1000_within_factor_2_of_paper(errors, sweep, method):
 
 
 def test_aswim_equals_swim_on_single_pendulum(errors):
-    # METHOD §6.8: in the original, A-SWIM equals SWIM in 387/400 single-pendulum runs.
+    # docs/method.md §6.8: in the original, A-SWIM equals SWIM in 387/400 single-pendulum runs.
     same = sum(a == s for sweep in DOMAINS
                for a, s in zip(errors[sweep]["aswim"], errors[sweep]["swim"], strict=True))
     assert same >= 16, same

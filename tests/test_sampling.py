@@ -1,6 +1,6 @@
-"""Hidden-layer samplers against hand-written references of METHOD §6.2-6.6, bit for bit.
+"""Hidden-layer samplers against hand-written references of docs/method.md §6.2-6.6, bit for bit.
 
-The references below are written from METHOD.md alone (loops, explicit cumulative-sum weighted
+The references below are written from docs/method.md alone (loops, explicit cumulative-sum weighted
 choice), not from shnn.sampling, so agreement checks the RNG call order and every formula.
 """
 
@@ -24,14 +24,14 @@ from shnn.sampling import (
     sample_swim,
 )
 
-S = 0.5 * (math.log(1 + 0.5) - math.log(1 - 0.5))  # METHOD §6.6, log-difference form
+S = 0.5 * (math.log(1 + 0.5) - math.log(1 - 0.5))  # docs/method.md §6.6, log-difference form
 
 
 # --------------------------------------------------------------------------- references
 
 
 def reference_elm(dim, width, bias_range, seed):
-    """METHOD §6.2: W ~ normal(0,1) as (M, D), transposed; then b ~ uniform as (M, 1)."""
+    """docs/method.md §6.2: W ~ normal(0,1) as (M, D), transposed; then b ~ uniform as (M, 1)."""
     rng = np.random.default_rng(seed)
     w_md = rng.normal(0.0, 1.0, size=(width, dim))
     b_m1 = rng.uniform(bias_range[0], bias_range[1], size=(width, 1))
@@ -39,7 +39,7 @@ def reference_elm(dim, width, bias_range, seed):
 
 
 def weighted_choice(rng, probs, size):
-    """numpy's weighted choice as described in METHOD §6.5 (cumsum / last, right search)."""
+    """numpy's weighted choice as described in docs/method.md §6.5 (cumsum / last, right search)."""
     cdf = np.cumsum(probs)
     cdf /= cdf[-1]
     xi = rng.random(size)
@@ -47,7 +47,7 @@ def weighted_choice(rng, probs, size):
 
 
 def reference_swim(x, width, seed, y=None):
-    """METHOD §6.3-6.6 with loops. Returns (W (D, M), b (M,), info dict)."""
+    """docs/method.md §6.3-6.6 with loops. Returns (W (D, M), b (M,), info dict)."""
     rng = np.random.default_rng(seed)
     n, dim = x.shape
     n_cand = n * max(1, math.ceil(width / n))
@@ -319,8 +319,8 @@ def test_swim_neurons_distinct_and_map_pairs_to_half(n, dim, width, use_y):
 
 
 def test_duplicate_neurons_only_from_coinciding_candidate_pairs():
-    """METHOD §6.5 de-duplicates candidate *indices*, not pairs: two candidates drawn with the
-    same (i_from, i_to) give the same neuron. With N small (C = 60 candidates out of
+    """docs/method.md §6.5 de-duplicates candidate *indices*, not pairs: two candidates drawn
+    with the same (i_from, i_to) give the same neuron. With N small (C = 60 candidates out of
     N(N-2) = 360 possible pairs) this happens; the paper setting N = 1000, M = 1500 hits it too.
     Distinct (W, b) columns are therefore exactly the distinct selected pairs."""
     x = _cloud(20, 2, seed=22)

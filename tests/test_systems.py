@@ -144,7 +144,7 @@ def test_lotka_volterra_uses_power_of_e():
 
 
 def _dp_torch_hamiltonian(x, m1, m2, l1, l2, g):
-    """METHOD §3.3 written independently in torch."""
+    """docs/method.md §3.3 written independently in torch."""
     q1, q2, p1, p2 = x[:, 0], x[:, 1], x[:, 2], x[:, 3]
     c = torch.cos(q1 - q2)
     s = torch.sin(q1 - q2)

@@ -225,3 +225,31 @@ def test_snakemake_html_report(tmp_path):
     assert out.stat().st_size > 100_000  # self-contained: figures embedded
     for name in ARTIFACTS:
         assert name in html, name
+
+
+def _rendered_bytes(name: str) -> dict[str, bytes]:
+    paths = [SMOKE_FIG / f"{name}.{ext}" for ext in ARTIFACTS[name].split()]
+    paths.append(SMOKE_FIG / "notebooks" / f"{name}.ipynb")
+    return {p.name: p.read_bytes() for p in paths}
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("name", ["fig09_error_correction"])
+def test_a_render_of_unchanged_inputs_is_byte_identical(name):
+    """Rendered again from the same inputs (its stored results reused), the notebook, figure
+    and CSV are the same bytes: no render time, creation date or random cell id in them."""
+    before = _rendered_bytes(name)
+    target = f"results/smoke/figures/{name}.csv"
+    result = subprocess.run([*SNAKEMAKE, "--cores", "1", target, "--forcerun", name,
+                             "--config", "preset=smoke"], cwd=ROOT, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    after = _rendered_bytes(name)
+    assert [f for f in before if before[f] != after[f]] == []
+
+
+@pytest.mark.workflow
+def test_no_rendered_notebook_shows_a_machine_path():
+    found = [nb.name for nb in (SMOKE_FIG / "notebooks").glob("*.ipynb")
+             if "PosixPath(" in nb.read_text() or str(ROOT) in nb.read_text()]
+    assert found == []

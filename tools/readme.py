@@ -1,14 +1,25 @@
-"""Fill the README's generated blocks from files the pipeline wrote.
+"""Fill the generated blocks of the README and of the pages in ``docs/`` from files the
+pipeline wrote.
 
-``python tools/readme.py`` rewrites the text between ``<!-- artifacts:start -->`` and
-``<!-- artifacts:end -->`` (the artifact table with its runtime column) and between
-``<!-- runtimes:start -->`` and ``<!-- runtimes:end -->`` (time of every job), reading
-Snakemake's benchmark files ``results/<preset>/benchmarks/*.tsv``.
+``python tools/readme.py README.md`` (``make readme``) rewrites, in ``README.md`` and every
+``docs/*.md`` next to it, the text between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->``
+for each block ``NAME`` of :data:`BLOCKS`. A block lives wherever its markers are (each in one
+file: ``tests/test_readme.py`` checks it); the generator does not list the files.
+
+- ``verdict``: the headline, from the reproduction reports (``figures/paper/`` and
+  ``figures/``): their counts and the claims' verdicts;
+- ``artifacts``: paper artifact -> notebook -> outputs -> runtimes -> verdict (narrow);
+- ``artifact-runtimes``: the same artifacts with their jobs and runtimes at every preset;
+- ``runtimes``: the time of every job, from Snakemake's benchmark files
+  ``results/<preset>/benchmarks/*.tsv`` and the paper preset's committed store;
+- ``estimate``, ``cluster``, ``paper-status``: the paper preset's estimated cost, declared
+  cluster resources and the state of its committed store.
 """
 
 from __future__ import annotations
 
 import csv
+import os
 import re
 import sys
 from pathlib import Path
@@ -24,6 +35,12 @@ ARTIFACTS: dict[str, tuple[str, tuple[str, ...]]] = {
     name: (art.title, owned_jobs(name)) for name, art in MANIFEST.items()}
 #: Where the paper preset renders (``figures_dir`` of ``config/paper.yaml``).
 PAPER_FIGURES = Path("figures/paper")
+#: The reproduction reports: the paper preset's (the README's headline) and the default's.
+PAPER_REPORT = PAPER_FIGURES / "reproduction_report.md"
+DEFAULT_REPORT = Path("figures/reproduction_report.md")
+#: Every generated block, by the name of its markers (``<!-- NAME:start -->``).
+BLOCKS = ("verdict", "artifacts", "artifact-runtimes", "runtimes", "estimate", "cluster",
+          "paper-status")
 
 
 def read_benchmarks(results: Path, preset: str) -> dict[str, float]:
@@ -73,6 +90,21 @@ def with_measured(bench: Benchmarks, measured: dict[str, tuple[float, bool]]) ->
     return {**bench, "paper": paper}
 
 
+def committed_paper_times(runtimes: str, bench: Benchmarks,
+                          measured: dict[str, tuple[float, bool]]) -> Benchmarks:
+    """``bench`` with the paper preset's jobs that neither this machine's benchmark files nor
+    the store measure (the renders: their benchmark files stay on the machine that rendered)
+    taken from the committed :func:`runtime_table` ``runtimes``, so that a machine that has
+    not rendered the paper preset keeps their measured seconds."""
+    paper = dict(bench.get("paper", {}))
+    for job, row in table_rows(runtimes).items():
+        job = job.strip("`")
+        found = re.fullmatch(r"(\d+(?:\.\d+)?) (s|min)", row.get("paper", ""))
+        if found and job not in paper and job not in measured:
+            paper[job] = float(found[1]) * (60 if found[2] == "min" else 1)
+    return {**bench, "paper": paper}
+
+
 def _fmt(seconds: float | None) -> str:
     if seconds is None:
         return "not run"
@@ -90,13 +122,16 @@ def agreement(report_csv: Path) -> tuple[str, dict[str, str]]:
     for name, key in report_keys().items():
         mine = [r["verdict"] for r in rows if r["artifact"] == key]
         agree, differ = mine.count("agrees"), mine.count("differs")
-        other = len(mine) - agree - differ
+        not_run = mine.count("not run yet")
+        other = len(mine) - agree - differ - not_run
         if agree + differ == 0:
-            out[name] = f"not comparable at {preset} ({other} numbers)"
+            out[name] = (f"not comparable at {preset}" if other else "not run yet") \
+                + f" ({len(mine)} numbers)"
             continue
         word = "yes" if differ == 0 else "mostly" if agree >= 3 * differ else "partly"
         out[name] = (f"{word}: {agree}/{agree + differ} agree"
-                     + (f", {other} not comparable" if other else ""))
+                     + (f", {other} not comparable" if other else "")
+                     + (f", {not_run} not run yet" if not_run else ""))
     return preset, out
 
 
@@ -243,6 +278,102 @@ def cluster_table(config: dict[str, Any], estimate_json: Path, adam_json: Path) 
     return "\n".join(lines)
 
 
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def table_rows(table: str) -> dict[str, dict[str, str]]:
+    """A Markdown table as ``{first cell: {header: cell}}``."""
+    header, *rows = [line for line in table.strip().splitlines() if line.startswith("|")] or [""]
+    names = _cells(header)
+    return {cells[0]: dict(zip(names, cells)) for cells in map(_cells, rows[1:])}
+
+
+def front_table(full: str, report_csv: Path = PAPER_FIGURES / "reproduction_report.csv") -> str:
+    """Markdown, the README's narrow artifact table: paper artifact -> notebook -> outputs ->
+    runtime at the default and paper presets (the cells of ``full``, the
+    :func:`artifact_table` as merged with its committed runtimes) -> agreement with the paper
+    at the preset of ``report_csv`` (the paper preset's reproduction report)."""
+    rows = table_rows(full)
+    preset, agrees = agreement(report_csv)
+    lines = ["| paper artifact | notebook | outputs | runtime default | runtime paper | "
+             f"agrees with paper? ({f'{preset} preset' if preset else 'no report yet'}) |",
+             "|---|---|---|---|---|---|"]
+    for name, art in MANIFEST.items():
+        row = rows.get(art.title, {})
+        paper = ("not in this preset" if art.kind == "example"
+                 else row.get("runtime paper", "not run"))
+        lines.append(f"| {art.title} | [`{Path(art.notebook).name}`]({art.notebook}) | "
+                     f"`{name}.{{{','.join(art.outputs)}}}` | "
+                     f"{row.get('runtime default', 'not run')} | {paper} | "
+                     f"{agrees.get(name, 'no paper numbers')} |")
+    total = rows.get("**all jobs**", {})
+    lines.append(f"| **all jobs** | | | {total.get('runtime default', 'not run')} | "
+                 f"{total.get('runtime paper', 'not run')} | |")
+    return "\n".join(lines)
+
+
+#: A reproduction report's bold counts line: ``**818 numbers**: 778 agree, ... **10 claims**: ...``
+COUNTS = re.compile(r"^\*\*(\d+) numbers\*\*: (.+?)\. \*\*(\d+) claims\*\*: (.+?)\.$", re.M)
+#: Its header line: ``Built from commit `<sha>` (committed <date> <time> UTC) with ...`` (before
+#: 2026-12-07: ``Built <date> <time> UTC from commit `<sha>` with ...``)
+BUILT = re.compile(r"^Built (?:(\S+) \S+ UTC from commit `([0-9a-f]+)`|from commit "
+                   r"`([0-9a-f]+)` \(committed (\S+))", re.M)
+
+
+def short_claim(claim: str) -> str:
+    """A claim of the report in a few words: its id and first clause, without the checked
+    thresholds (``1: small centred domains: ELM ends 1.5-3 orders below the SWIM family``)."""
+    claim = re.sub(r"\s*\(checked:[^()]*\)", "", claim)
+    return claim.split("; ", 1)[0].strip()
+
+
+def read_report(report_md: Path) -> dict[str, Any]:
+    """The headline of a reproduction report (``figures/<...>/reproduction_report.md``):
+    ``numbers`` and ``claims`` (the counts, as the report words them), ``date`` and
+    ``commit`` of its build, and ``verdicts``: ``[(claim, verdict)]`` of its "Qualitative
+    claims" table. A report without its counts line or claims table is an error."""
+    text = report_md.read_text()
+    counts = COUNTS.search(text)
+    if not counts:
+        raise ValueError(f"{report_md}: no '**N numbers**: ... **N claims**: ...' line")
+    built = BUILT.search(text)
+    section = text.split("## Qualitative claims", 1)
+    if len(section) < 2:
+        raise ValueError(f"{report_md}: no '## Qualitative claims' section")
+    table = section[1].split("\n## ", 1)[0]
+    verdicts = [(cells[0], cells[1]) for cells in map(_cells, table.strip().splitlines()[2:])
+                if len(cells) >= 2]
+    if not verdicts:
+        raise ValueError(f"{report_md}: its 'Qualitative claims' table has no rows")
+    return {"numbers": f"**{counts[1]} numbers**: {counts[2]}",
+            "claims": f"**{counts[3]} claims**: {counts[4]}",
+            "date": (built[1] or built[4]) if built else "",
+            "commit": (built[2] or built[3]) if built else "",
+            "verdicts": verdicts}
+
+
+def verdict_block(paper_md: Path = PAPER_REPORT, default_md: Path = DEFAULT_REPORT) -> str:
+    """Markdown, the README's headline: the counts of the paper preset's reproduction report
+    and of the default preset's, and every claim with its verdict at both presets, as the
+    reports state them."""
+    paper, default = read_report(paper_md), read_report(default_md)
+
+    def built(rep: dict[str, Any]) -> str:
+        return f", built {rep['date']} from commit `{rep['commit']}`" if rep["commit"] else ""
+
+    at_default = dict(default["verdicts"])
+    lines = [f"At the paper's own settings ([report]({paper_md.as_posix()}){built(paper)}): "
+             f"{paper['numbers']}. {paper['claims']}.", "",
+             f"At the default preset, what `make all` builds ([report]({default_md.as_posix()})"
+             f"{built(default)}): {default['numbers']}. {default['claims']}.", "",
+             "| claim of the paper | paper preset | default preset |", "|---|---|---|"]
+    lines += [f"| {short_claim(claim)} | {verdict} | {at_default.get(claim, 'not in its report')} |"
+              for claim, verdict in paper["verdicts"]]
+    return "\n".join(lines)
+
+
+
 def _block(text: str, tag: str) -> str:
     start, end = f"<!-- {tag}:start -->", f"<!-- {tag}:end -->"
     return text.split(start, 1)[1].split(end, 1)[0] if start in text and end in text else ""
@@ -281,39 +412,92 @@ def _replace_block(text: str, tag: str, body: str) -> str:
                   lambda _: f"{start}\n{body}\n{end}", text, flags=re.S)
 
 
+#: A generated block's opening marker, on a line of its own.
+MARKER = re.compile(r"^<!-- ([\w-]+):start -->$", re.M)
+
+
+#: A relative Markdown link target (not a URL, an anchor or an absolute path).
+LINK = re.compile(r"\]\((?![a-z]+://|#|/)([^)\s]+)\)")
+
+
+def relink(body: str, source: Path, target: Path) -> str:
+    """``body`` with its relative links, written relative to folder ``source``, rewritten
+    relative to folder ``target``: the tables are generated with links from the repository
+    root, and a page in ``docs/`` needs them from there."""
+    if source.resolve() == target.resolve():
+        return body
+    return LINK.sub(lambda m: "](" + Path(os.path.relpath(
+        os.path.normpath(source / m[1]), target)).as_posix() + ")", body)
+
+
+def pages(readme: Path) -> list[Path]:
+    """The files whose generated blocks ``update`` fills: ``readme`` and the Markdown pages
+    of the ``docs/`` folder next to it."""
+    return [readme, *sorted((readme.parent / "docs").glob("*.md"))]
+
+
+def blocks_in(text: str) -> list[str]:
+    """The names of the generated blocks of a page, in order; an unknown name is an error."""
+    names = MARKER.findall(text)
+    unknown = sorted(set(names) - set(BLOCKS))
+    if unknown:
+        raise ValueError(f"unknown generated block(s) {', '.join(unknown)}; known: "
+                         + ", ".join(BLOCKS))
+    return names
+
+
 def update(readme: Path, results: Path,
-           report_csv: Path = Path("figures/reproduction_report.csv")) -> None:
-    """Rewrite the generated blocks of ``readme`` in place."""
+           report_csv: Path = Path("figures/reproduction_report.csv"),
+           paper_report_csv: Path = PAPER_FIGURES / "reproduction_report.csv") -> None:
+    """Rewrite in place the generated blocks of ``readme`` and of ``docs/*.md`` next to it.
+    ``report_csv``: the default preset's reproduction report (the agreement column of the
+    ``artifact-runtimes`` table); ``paper_report_csv``: the paper preset's (the README's
+    ``artifacts`` table)."""
     paper = Path("config/paper.yaml")
-    text = readme.read_text()
+    texts = {page: page.read_text() for page in pages(readme)}
+    present = {name: page for page, text in texts.items() for name in blocks_in(text)}
+    root = readme.parent
+    old = {name: relink(_block(texts[page], name), page.parent, root)
+           for name, page in present.items()}
     kept = [i for i, p in enumerate(PRESETS) if p != "paper"]
     bench, missing = preset_benchmarks(results)
     for p, jobs in missing.items():
         if jobs and (results / p / "benchmarks").is_dir():
             print(f"{results / p / 'benchmarks'}: not a complete build ({len(jobs)} jobs "
-                  f"without a benchmark file, e.g. {min(jobs)}); its runtime column stays as "
+                  f"without a benchmark file, e.g. {min(jobs)}); its runtime columns stay as "
                   "committed", file=sys.stderr)
     config = load(paper) if paper.exists() else None
     measured = paper_measured(config) if config else {}
     later = paper_continued(config) if config else {}
-    text = _replace_block(text, "artifacts", keep_columns(
-        _block(text, "artifacts"), artifact_table(bench, report_csv, measured, later),
-        [4 + i for i in kept]))
-    text = _replace_block(text, "runtimes", keep_columns(
-        _block(text, "runtimes"), runtime_table(bench, measured), [1 + i for i in kept],
-        sort=True))
-    if "<!-- estimate:start -->" in text:
-        text = _replace_block(text, "estimate",
-                              estimate_table(Path("bench/results/paper_estimate.json")))
-    if config and "<!-- cluster:start -->" in text:
-        text = _replace_block(text, "cluster", cluster_table(
-            config, Path("bench/results/paper_estimate.json"),
-            Path("bench/results/adam_speed.json")))
-    if config and "<!-- paper-status:start -->" in text:
+    estimate = Path("bench/results/paper_estimate.json")
+    # Benchmark files are not committed: the tables keep the committed smoke and default
+    # runtimes, and the paper preset's render times; the README's narrow table takes its
+    # runtimes from the wide one.
+    runtimes = keep_columns(old.get("runtimes", ""), runtime_table(bench, measured),
+                            [1 + i for i in kept], sort=True)
+    full = keep_columns(old.get("artifact-runtimes", ""),
+                        artifact_table(committed_paper_times(runtimes, bench, measured),
+                                       report_csv, measured, later),
+                        [4 + i for i in kept])
+    new: dict[str, Any] = {
+        "verdict": verdict_block,
+        "artifacts": lambda: front_table(full, paper_report_csv),
+        "artifact-runtimes": lambda: full,
+        "runtimes": lambda: runtimes,
+        "estimate": lambda: estimate_table(estimate),
+    }
+    if config:
         from shnn.pipeline.timebox import status_table
 
-        text = _replace_block(text, "paper-status", status_table(config))
-    readme.write_text(text)
+        new["cluster"] = lambda: cluster_table(config, estimate,
+                                               Path("bench/results/adam_speed.json"))
+        new["paper-status"] = lambda: status_table(config)
+    for page, text in texts.items():
+        for name in blocks_in(text):
+            if name in new:
+                text = _replace_block(text, name, relink(new[name](), root, page.parent))
+        if text != texts[page]:
+            page.write_text(text)
 
 
 if __name__ == "__main__":

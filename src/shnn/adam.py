@@ -1,4 +1,5 @@
-"""The Adam-trained HNN baseline: a one-hidden-layer tanh network fitted by backprop (METHOD §8)."""
+"""The Adam-trained HNN baseline: a one-hidden-layer tanh network fitted by backprop
+(docs/method.md §8)."""
 
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ def init_parameters(dim: int, width: int, seed: int) -> Params:
     """PyTorch's default ``nn.Linear`` init of ``Linear(dim, width)`` then ``Linear(width, 1)``.
 
     Bit-identical to ``torch.manual_seed(seed)`` followed by creating the two float64 layers
-    (draw order: weight 1, bias 1, weight 2, bias 2; METHOD §8.2), but drawn from a private
+    (draw order: weight 1, bias 1, weight 2, bias 2; docs/method.md §8.2), but drawn from a private
     ``torch.Generator`` so torch's global RNG is left untouched. Returns CPU float64 tensors
     ``W: (width, dim)``, ``b: (width,)``, ``v: (1, width)``, ``b_out: (1,)``.
     """
@@ -85,7 +86,8 @@ def init_parameters(dim: int, width: int, seed: int) -> Params:
 
 
 def batch_bounds(step: int, batch_size: int, n: int) -> tuple[int, int]:
-    """Rows ``[i0, i1)`` of step ``step``: ``i0 = (step*B) mod N``, cut at N (METHOD §8.5)."""
+    """Rows ``[i0, i1)`` of step ``step``: ``i0 = (step*B) mod N``, cut at N
+    (docs/method.md §8.5)."""
     i0 = (step * batch_size) % n
     return i0, min(i0 + batch_size, n)
 
@@ -98,7 +100,8 @@ def network_hamiltonian(params: Params, x: torch.Tensor) -> torch.Tensor:
 
 def derivative_loss_autograd(params: Params, x: torch.Tensor,
                              xdot: torch.Tensor) -> torch.Tensor:
-    """MSE over all ``n x D`` entries between ``xdot`` and ``(dH/dp, -dH/dq)`` (METHOD §8.3).
+    """MSE over all ``n x D`` entries between ``xdot`` and ``(dH/dp, -dH/dq)``
+    (docs/method.md §8.3).
 
     The straightforward form: ``dH/dx`` by autograd with ``create_graph=True``, so that
     ``loss.backward()`` differentiates through that gradient again (a double backward). ``x``
@@ -385,7 +388,7 @@ class AdamHNN:
 
     Same interface as :class:`shnn.SampledHNN`. Float64 throughout, PyTorch default init from
     ``seed``, full loss on time derivatives, contiguous unshuffled batches, and the integration
-    constant fixed after training so that ``H(x0) = H0`` (METHOD §8).
+    constant fixed after training so that ``H(x0) = H0`` (docs/method.md §8).
 
     Args:
         width: number of hidden neurons M.
@@ -440,8 +443,8 @@ class AdamHNN:
         ``x0: (1, 2*dof)`` (or ``(2*dof,)``) and ``H0`` fix the integration constant. ``H`` is
         accepted for API symmetry with :class:`shnn.SampledHNN` and ignored. Sets
         ``loss_history_: (steps,)`` (loss of each step's batch before its update) and
-        ``fit_seconds_`` (device transfers, optimizer, all steps, constant fix; METHOD §8.8).
-        Returns ``self``.
+        ``fit_seconds_`` (device transfers, optimizer, all steps, constant fix;
+        docs/method.md §8.8). Returns ``self``.
 
         Checkpointing (optional; without ``checkpoint`` nothing changes):
 

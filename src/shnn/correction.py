@@ -1,4 +1,4 @@
-"""Learning from snapshot pairs and first-order error correction (fig09, METHOD §12).
+"""Learning from snapshot pairs and first-order error correction (fig09, docs/method.md §12).
 
 Only pairs ``(x, x')`` one observation step ``h`` apart are known. Treating each pair as
 one symplectic-Euler step, the network is fitted at the points ``(q', p)`` to the finite
@@ -24,7 +24,7 @@ from shnn.systems import System
 
 def flow_map(system: System, x: np.ndarray, h: float, dt: float = 1e-4,
              rtol: float = 1e-13, atol: float = 1e-6) -> np.ndarray:
-    """Exact time-``h`` flow of every row of ``x: (n, 2)`` by RK45 (METHOD §12.2 step 2).
+    """Exact time-``h`` flow of every row of ``x: (n, 2)`` by RK45 (docs/method.md §12.2 step 2).
 
     Output is requested on the grid ``0, dt, 2 dt, ...`` ending at ``h`` (the original's grid)
     and the last grid point is kept. All points are integrated as one stacked ODE, so the
@@ -44,7 +44,7 @@ def flow_map(system: System, x: np.ndarray, h: float, dt: float = 1e-4,
 
 
 def corrected_hamiltonian(model: SampledHNN, x: np.ndarray, h: float) -> np.ndarray:
-    """``H_hat(x) + (h/2) sum_k dH_hat/dq_k(x) dH_hat/dp_k(x)``: ``(n,)`` (METHOD §12.1)."""
+    """``H_hat(x) + (h/2) sum_k dH_hat/dq_k(x) dH_hat/dp_k(x)``: ``(n,)`` (docs/method.md §12.1)."""
     grad = model.gradient(x)
     dof = x.shape[1] // 2
     return model.hamiltonian(x) + 0.5 * h * np.sum(grad[:, :dof] * grad[:, dof:], axis=1)

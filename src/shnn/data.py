@@ -1,4 +1,4 @@
-"""Training and test data in a box domain, with the original draw order (METHOD §4)."""
+"""Training and test data in a box domain, with the original draw order (docs/method.md §4)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ class Domain:
         return len(self.q_lims)
 
     def elm_bias_range(self) -> Interval:
-        """Min and max of all q and p limits: the paper's ELM bias range (METHOD §6.2)."""
+        """Min and max of all q and p limits: the paper's ELM bias range (docs/method.md §6.2)."""
         ends = [v for lim in self.q_lims + self.p_lims for v in lim]
         return (min(ends), max(ends))
 
@@ -49,7 +49,7 @@ class Domain:
 
 @dataclass(frozen=True)
 class Dataset:
-    """Exact data of one repeat (METHOD §4.4-4.5).
+    """Exact data of one repeat (docs/method.md §4.4-4.5).
 
     ``x_train: (N, 2*dof)``, ``xdot_train: (N, 2*dof)``, ``H_train: (N,)``,
     ``x_test: (N_t, 2*dof)``, ``H_test: (N_t,)``, ``x0: (1, 2*dof)`` (the origin), ``H0``.
@@ -77,7 +77,8 @@ def _exclude_training_values(rng: np.random.Generator, column: np.ndarray, train
                              lims: Interval) -> np.ndarray:
     """Drop test values equal to a training value of the same coordinate and redraw the gap.
 
-    The original's per-coordinate exclusion (METHOD §4.3); with continuous draws it never fires.
+    The original's per-coordinate exclusion (docs/method.md §4.3); with continuous draws it never
+    fires.
     """
     keep = column[~np.isin(column, train)]
     while keep.size < column.size:

@@ -1,4 +1,5 @@
-"""Energy conservation (fig08, METHOD §11): sampled MLP vs sampled HNN under symplectic Euler.
+"""Energy conservation (fig08, docs/method.md §11): sampled MLP vs sampled HNN under symplectic
+Euler.
 
 Both models share one ELM hidden layer (same width, seed, data and bias range). Each is
 integrated with the explicit symplectic Euler scheme from ``y0``; "truth" is the same
@@ -32,7 +33,7 @@ class EnergyResult:
     fit_seconds: dict[str, float]
 
     def trajectory_error(self, name: str, against: str = "truth") -> np.ndarray:
-        """``|x_against(t) - x_name(t)|_2 / |x_against(t)|_2`` per time (METHOD §11 (b))."""
+        """``|x_against(t) - x_name(t)|_2 / |x_against(t)|_2`` per time (docs/method.md §11 (b))."""
         ref = self.states[against]
         return np.linalg.norm(ref - self.states[name], axis=1) / np.linalg.norm(ref, axis=1)
 

@@ -1,4 +1,5 @@
-"""Time integration: symplectic Euler (METHOD §10), reference ODE solutions, modified H (§12.1).
+"""Time integration: symplectic Euler (docs/method.md §10), reference ODE solutions, modified H
+(§12.1).
 
 States are ``x: (K, 2*dof)`` ordered ``(q..., p...)``; a gradient callable maps ``(K, 2*dof)``
 to ``(dH/dq..., dH/dp...)`` of the same shape, a vector field maps it to ``(q', p')``.
@@ -69,7 +70,7 @@ def symplectic_euler(gradient: StateMap, x0: Array, h: float, n_states: int,
                      max_iter: int = IMPLICIT_MAX_ITER) -> Array:
     """Symplectic-Euler trajectory of ``n_states`` states (``n_states - 1`` steps of size ``h``).
 
-    Explicit form (default, the paper's; METHOD §10.1), all K states in two batched calls:
+    Explicit form (default, the paper's; docs/method.md §10.1), all K states in two batched calls:
     ``q' = q + h dH/dp(q, p)``, then ``p' = p - h dH/dq(q', p)`` with each state's new position
     paired with its own old momentum. ``implicit=True`` instead solves
     ``q' = q + h dH/dp(q', p)`` by fixed-point iteration (``|dq| <= tol (1 + |q'|)`` within
@@ -153,7 +154,7 @@ def reference_trajectory(system_or_vector_field: System | StateMap, x0: Array, t
 
 def modified_hamiltonian(H: Callable[[Array], Array], grad: StateMap, x: Array,
                          h: float) -> Array:
-    """First-order modified Hamiltonian ``H + (h/2) sum_k dH/dq_k dH/dp_k`` (METHOD §12.1).
+    """First-order modified Hamiltonian ``H + (h/2) sum_k dH/dq_k dH/dp_k`` (docs/method.md §12.1).
 
     The symplectic-Euler map of §10.1 applied to H is, to first order in ``h``, the exact
     time-``h`` flow of this function. ``H: (n, 2*dof) -> (n,)``, ``grad: (n, 2*dof) ->

@@ -1,4 +1,5 @@
-"""The least-squares system of the sampled HNN and its SVD-truncated solve (METHOD §5.3-5.4)."""
+"""The least-squares system of the sampled HNN and its SVD-truncated solve
+(docs/method.md §5.3-5.4)."""
 
 from __future__ import annotations
 
@@ -70,7 +71,7 @@ def _tanh_derivative_into(layer: HiddenLayer, x: np.ndarray, out: np.ndarray) ->
 
 def gradient_system(layer: HiddenLayer, x: np.ndarray, xdot: np.ndarray, x0: np.ndarray,
                     h0: float) -> tuple[np.ndarray, np.ndarray]:
-    """The system ``A [c; c0] = rhs`` of METHOD §5.3, without forming the (N, D, M) tensor.
+    """The system ``A [c; c0] = rhs`` of docs/method.md §5.3, without forming the (N, D, M) tensor.
 
     Rows ``i*dof + k`` (point-major, dof-minor): ``dH/dp_k = q'_k``; then the same for
     ``-dH/dq_k = p'_k``; the last row is the anchor ``H(x0) = H0``. The last column is the
@@ -187,7 +188,7 @@ def _merge_triangular_blocks(r: np.ndarray, layer: HiddenLayer,
 
 def solve_structured(layer: HiddenLayer, x: np.ndarray, xdot: np.ndarray, x0: np.ndarray,
                      h0: float, rcond: float, merge: bool = True) -> np.ndarray:
-    """The least-squares solution of METHOD §5.3 without forming A; returns ``[c; c0]``.
+    """The least-squares solution of docs/method.md §5.3 without forming A; returns ``[c; c0]``.
 
     The gradient rows of A for input k are ``T D_k`` with ``T = 1 - tanh^2(x W + b)`` and
     ``D_k = diag(W[k])``. With the thin QR ``T = Q R`` (blocked Householder, LAPACK geqrt,

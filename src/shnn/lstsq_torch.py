@@ -71,7 +71,7 @@ def _fold_blocks(r: torch.Tensor, w: torch.Tensor, qty: torch.Tensor,
 def solve_structured_torch(layer: HiddenLayer, x: np.ndarray, xdot: np.ndarray,
                            x0: np.ndarray, h0: float, rcond: float,
                            device: str = "cpu") -> np.ndarray:
-    """``[c; c0]`` of METHOD §5.3 computed with torch on ``device``; returns numpy float64.
+    """``[c; c0]`` of docs/method.md §5.3 computed with torch on ``device``; returns numpy float64.
 
     ``T = 1 - tanh^2`` is computed in place; with ``N >= M`` the gradient blocks are folded
     into one triangle (:func:`_fold_blocks`), so the SVD runs on ``(M+1) x (M+1)``.

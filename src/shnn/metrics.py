@@ -1,4 +1,4 @@
-"""Relative L2 errors (METHOD §9.1)."""
+"""Relative L2 errors (docs/method.md §9.1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Sampled models: the sampled HNN (S-HNN) and the sampled MLP / ODE-Net (METHOD §5-7)."""
+"""Sampled models: the sampled HNN (S-HNN) and the sampled MLP / ODE-Net (docs/method.md §5-7)."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ class SampledHNN(_SampledBase):
         ``H``: the true H **values** at the training points ``x``, an array ``(N,)`` (or
         ``(N, 1)``), e.g. ``system.hamiltonian(x)`` or ``data.H_train``; not a function. Only
         the supervised ``"swim"`` oracle uses it (it needs it); the other methods check it
-        when given and ignore it. Sets ``fit_seconds_`` (sampling and solves, METHOD §9.3).
+        when given and ignore it. Sets ``fit_seconds_`` (sampling and solves, docs/method.md §9.3).
         Returns ``self``.
         """
         x, xdot, x0, h0 = check_training_data(x, xdot, x0, H0)
@@ -177,7 +177,8 @@ class SampledHNN(_SampledBase):
 
 
 class SampledMLP(_SampledBase):
-    """Sampled ODE-Net: ``x' = tanh(x W + b) C + c0`` with an ELM hidden layer (METHOD §7)."""
+    """Sampled ODE-Net: ``x' = tanh(x W + b) C + c0`` with an ELM hidden layer
+    (docs/method.md §7)."""
 
     def __init__(self, width: int, seed: int = 0, rcond: float = 1e-13,
                  elm_bias: tuple[float, float] | None = None) -> None:

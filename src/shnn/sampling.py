@@ -1,8 +1,8 @@
-"""Hidden-layer samplers ELM, U-SWIM and SWIM with the original RNG call order (METHOD §6).
+"""Hidden-layer samplers ELM, U-SWIM and SWIM with the original RNG call order (docs/method.md §6).
 
 A hidden layer is ``(W, b)`` with ``W: (D, M)`` (column j is neuron j's weight) and
 ``b: (M,)``; its features are ``tanh(x W + b)``. Every call creates a fresh
-``default_rng(seed)`` (METHOD §6.1), so equal seeds replay equal streams.
+``default_rng(seed)`` (docs/method.md §6.1), so equal seeds replay equal streams.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: tanh pre-activation at a pair's end points: artanh(1/2) in the original's form (METHOD §6.6).
+#: tanh pre-activation at a pair's end points: artanh(1/2) in the original's form
+#: (docs/method.md §6.6).
 SWIM_S: float = 0.5 * (math.log(1 + 0.5) - math.log(1 - 0.5))
 
 
@@ -39,7 +40,7 @@ class Method(str, enum.Enum):
 #: when the width is close to the number of candidates and the probabilities are uneven).
 MAX_RESAMPLING_ROUNDS = 10_000
 
-#: The order in which a sweep fits the methods (METHOD §14).
+#: The order in which a sweep fits the methods (docs/method.md §14).
 SWEEP_ORDER: tuple[Method, ...] = (Method.ELM, Method.USWIM, Method.ASWIM, Method.SWIM)
 
 
@@ -87,7 +88,8 @@ def draw_candidates(rng: np.random.Generator, x: np.ndarray, width: int) -> Cand
 
 
 def pair_probabilities(pairs: CandidatePairs, y: np.ndarray | None) -> np.ndarray:
-    """Uniform ``1/C`` without ``y``; else ``|y_to - y_from| / dist`` normalized (METHOD §6.4)."""
+    """Uniform ``1/C`` without ``y``; else ``|y_to - y_from| / dist`` normalized
+    (docs/method.md §6.4)."""
     n_candidates = pairs.dist.size
     uniform = np.ones(n_candidates) / n_candidates
     if y is None:

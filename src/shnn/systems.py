@@ -1,7 +1,7 @@
 """Target Hamiltonians: H, its analytic gradient and the vector field, plus a registry.
 
 Every state array is ``x: (n_points, 2*dof)`` ordered ``(q_1..q_d, p_1..p_d)``.
-Hamilton's equations: ``q' = dH/dp``, ``p' = -dH/dq`` (METHOD §2).
+Hamilton's equations: ``q' = dH/dp``, ``p' = -dH/dq`` (docs/method.md §2).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from shnn.validation import check_states
 
 Array = np.ndarray
 
-#: Lotka-Volterra parameter sets of the paper (METHOD §3.2), by name.
+#: Lotka-Volterra parameter sets of the paper (docs/method.md §3.2), by name.
 LOTKA_VOLTERRA_PRESETS: dict[str, dict[str, float]] = {
     "zero-centered": {"alpha": -2.0, "beta": -1.0, "gamma": -1.0, "delta": -1.0},
     "five-centered": {"alpha": 3.5, "beta": 0.025, "gamma": 10.0, "delta": 0.07},
@@ -89,7 +89,7 @@ class System:
 
 @dataclass(frozen=True)
 class SinglePendulum(System):
-    """``H = p^2/(2 m l^2) + m g l (1 - cos(f q))`` (METHOD §3.1)."""
+    """``H = p^2/(2 m l^2) + m g l (1 - cos(f q))`` (docs/method.md §3.1)."""
 
     m: float = 1.0
     l: float = 1.0
@@ -115,7 +115,7 @@ class SinglePendulum(System):
 
 @dataclass(frozen=True)
 class LotkaVolterra(System):
-    """Log-coordinate Lotka-Volterra ``H = d e^p - g p + b e^q - a q`` (METHOD §3.2).
+    """Log-coordinate Lotka-Volterra ``H = d e^p - g p + b e^q - a q`` (docs/method.md §3.2).
 
     ``e^q`` is computed as ``pow(e, q)`` like the original implementation.
     Defaults are the paper's zero-centered set.
@@ -146,7 +146,7 @@ class LotkaVolterra(System):
 
 @dataclass(frozen=True)
 class DoublePendulum(System):
-    """Planar double pendulum in canonical coordinates (METHOD §3.3)."""
+    """Planar double pendulum in canonical coordinates (docs/method.md §3.3)."""
 
     m1: float = 1.0
     m2: float = 1.0
@@ -189,7 +189,7 @@ class DoublePendulum(System):
 
 @dataclass(frozen=True)
 class HenonHeiles(System):
-    """``H = |p|^2/2 + |q|^2/2 + alpha (q1^2 q2 - q2^3/3)`` (METHOD §3.4)."""
+    """``H = |p|^2/2 + |q|^2/2 + alpha (q1^2 q2 - q2^3/3)`` (docs/method.md §3.4)."""
 
     alpha: float = 1.0
     name: ClassVar[str] = "henon_heiles"
@@ -213,7 +213,7 @@ class HenonHeiles(System):
 
 @dataclass(frozen=True)
 class HarmonicOscillator(System):
-    """``H = k q^2/2 + p^2/(2 m)`` (METHOD §3.5; a unit-test system)."""
+    """``H = k q^2/2 + p^2/(2 m)`` (docs/method.md §3.5; a unit-test system)."""
 
     m: float = 1.0
     k: float = 1.0

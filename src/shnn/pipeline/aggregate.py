@@ -106,16 +106,17 @@ def log10_means_text(summary: list[dict[str, Any]], sweeps: Iterable[str],
     return "\n".join(lines)
 
 
-def comparison_text(table: list[dict[str, Any]], value_name: str) -> str:
-    """Ours vs the paper, one line per row of :func:`compare_with_paper`."""
+def comparison_markdown(table: list[dict[str, Any]], value_name: str) -> str:
+    """Ours vs the paper as a Markdown table, one row per row of :func:`compare_with_paper`
+    (a notebook displays it as a table)."""
     if not table:
         return "no point of this preset coincides with a point of the paper"
-    return "\n".join(
-        f"{r['sweep']:<14} {value_name} {r['value']:<6g} {r['method']:<6} "
-        f"ours {r['ours_err_mean']:.2e} ({r['ours_repeats']} rep.)  "
-        f"paper {r['paper_err_mean']:.2e}  ratio {r['ratio']:6.2f}   "
-        f"time ours {r['ours_time_mean']:.2f} s, paper {r['paper_time_mean']:.2f} s"
-        for r in table)
+    lines = [f"| sweep | {value_name} | method | ours: mean error (repeats) | paper | ratio | "
+             "time ours (s) | time paper (s) |", "|---|---|---|---|---|---|---|---|"]
+    lines += [f"| {r['sweep']} | {r['value']:g} | {r['method']} | {r['ours_err_mean']:.2e} "
+              f"({r['ours_repeats']}) | {r['paper_err_mean']:.2e} | {r['ratio']:.2f} | "
+              f"{r['ours_time_mean']:.2f} | {r['paper_time_mean']:.2f} |" for r in table]
+    return "\n".join(lines)
 
 
 def by_value(summary: list[dict[str, Any]], sweep: str,
@@ -149,6 +150,19 @@ def decreasing_in_value(summary: list[dict[str, Any]], sweep: str) -> dict[str, 
     for method in sorted(methods, key=METHODS.index):
         _, mean = series(summary, sweep, method, "err_mean")
         out[method] = bool(np.all(np.diff(mean) < 0))
+    return out
+
+
+def improving_in_value(summary: list[dict[str, Any]], sweep: str, slack: float
+                       ) -> dict[str, bool]:
+    """Per method: does the mean error improve with the sweep value, that is, end lower than it
+    starts and never rise from one value to the next by more than the factor ``slack`` (a
+    flat stretch within the repeats' spread is no reversal)?"""
+    out = {}
+    methods = {r["method"] for r in summary if r["sweep"] == sweep}
+    for method in sorted(methods, key=METHODS.index):
+        _, mean = series(summary, sweep, method, "err_mean")
+        out[method] = bool(mean[-1] < mean[0] and np.all(mean[1:] <= slack * mean[:-1]))
     return out
 
 

@@ -30,7 +30,8 @@ from shnn.sampling import SWEEP_ORDER
 #: The presets, one ``config/<name>.yaml`` each (``--config preset=NAME``).
 PRESETS: tuple[str, ...] = ("smoke", "default", "paper")
 
-#: The sampled methods in the paper's legend order (the order a sweep fits them, METHOD §14).
+#: The sampled methods in the paper's legend order (the order a sweep fits them,
+#: docs/method.md §14).
 METHODS: tuple[str, ...] = tuple(m.value for m in SWEEP_ORDER)
 #: The Adam-trained baseline's method name.
 BASELINE = "hnn"
@@ -192,7 +193,7 @@ _ARTIFACTS = (
 )
 #: Every artifact by name, in the README's order.
 ARTIFACTS: Mapping[str, Artifact] = MappingProxyType({a.name: a for a in _ARTIFACTS})
-#: Committed files every notebook reads (the paper's appendix tables A.1-A.10).
+#: Committed files every notebook reads (the paper's appendix tables, one per sweep).
 NOTEBOOK_DATA: tuple[str, ...] = (PAPER_SWEEPS_CSV,)
 
 

@@ -23,16 +23,15 @@ from typing import Any
 VALUE_NAMES = {"width": "widths", "train_size": "train sizes"}
 
 
-def setup() -> Path:
+def setup() -> None:
     """Make the repository root the working directory (relative paths then work under
-    papermill and in ``jupyter lab`` alike) and apply the figures' plotting style; returns
-    the root."""
+    papermill and in ``jupyter lab`` alike) and apply the figures' plotting style. Returns
+    nothing, so that a rendered notebook never shows where it was built."""
     from shnn.pipeline import plotting
 
     root = next(p for p in [Path.cwd(), *Path.cwd().parents] if (p / "Snakefile").exists())
     os.chdir(root)
     plotting.apply_style()
-    return root
 
 
 @dataclass

@@ -59,8 +59,8 @@ GRACE_SECONDS = 60
 CHECKPOINT_EVERY = 1000
 #: Run time of the artifacts whose experiment (``shnn experiment``, not a sweep) the time box
 #: runs together with their notebook, as one Snakemake target, in seconds: the default
-#: preset's measured times (README runtime table), whose settings fig08 shares; fig09 runs 10
-#: instead of 3 cheap repeats, so its figure is scaled by 10/3 and rounded up.
+#: preset's measured times (docs/performance.md, runtime table), whose settings fig08 shares;
+#: fig09 runs 10 instead of 3 cheap repeats, so its figure is scaled by 10/3 and rounded up.
 NOTEBOOK_SECONDS = {"fig08_energy_conservation": 110.0, "fig09_error_correction": 30.0}
 
 #: artifact -> (sweeps, Adam baselines) it reads, for the paper's figures and tables

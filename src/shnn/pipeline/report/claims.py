@@ -1,5 +1,5 @@
-"""The paper's qualitative claims (RESULTS §16, and the criteria of issue 4), checked on our
-data."""
+"""The paper's qualitative claims (data/paper/PROVENANCE.md, and the criteria of issue 4),
+checked on our data."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from shnn.pipeline.aggregate import by_value, decreasing_in_value, method_spread
+from shnn.pipeline.aggregate import by_value, improving_in_value, method_spread
 from shnn.pipeline.report.facts import (
     CLAIM_ARTIFACTS,
     CLAIM_SWEEPS,
@@ -25,10 +25,23 @@ from shnn.pipeline.report.facts import (
     REPRODUCED,
 )
 
+#: Claim 3: ELM / A-SWIM at the largest N of f = 15 and 20, at least. The paper's words say
+#: "1-1.5 orders", its own numbers give 4.5 at f = 15 (and 16.6 at f = 20): a check must pass
+#: on the paper's own data, so it asks for half an order.
+FREQ_GAIN_MIN = 3.0
+#: Claim DP: "improving with width" allows a rise of this factor from one width to the next
+#: (the paper's own ELM goes 2.51e-3 -> 2.52e-3 from width 9500 to 10000, its SWIM is flat at
+#: 3.62e-3 from 6000 to 6500).
+DP_STEP_SLACK = 1.05
+#: Claim T1: the Adam HNN's error over the best sampled method's, at least, on every system of
+#: Table 1 (the paper's own margins are 1e5 or more; the Adam runs vary about 2x).
+T1_GAIN_MIN = 1e3
+
 
 @dataclass
 class Claim:
-    """One qualitative claim of the paper (RESULTS §16 and the issues), checked on our data."""
+    """One qualitative claim of the paper (data/paper/PROVENANCE.md and the issues), checked on
+    our data."""
 
     claim: str
     text: str
@@ -111,7 +124,7 @@ def claim_frequency(summary: list[dict[str, Any]]) -> Claim:
         m = means[n]
         gain = m["elm"] / m["aswim"]
         worst = max(m, key=m.get)
-        flags.append(gain >= 5 and worst == "uswim")
+        flags.append(gain >= FREQ_GAIN_MIN and worst == "uswim")
         evidence.append(f"{sweep} (N {n:g}): ELM / A-SWIM = {gain:.1f}, worst {worst}")
     return Claim("3", CLAIM_TEXT["3"], _all_or_some(flags), "; ".join(evidence))
 
@@ -189,7 +202,7 @@ def claim_conservation(energy: dict[str, float], correction: list[dict[str, Any]
     flags = [drift > 2 * bounded, abs(slopes["uncorrected"] - 1) <= 0.3,
              abs(slopes["corrected"] - 2) <= 0.3]
     return Claim("7", CLAIM_TEXT["7"], _all_or_some(flags),
-                 f"S-HNN max |H - 1| {bounded:.1e}; S-MLP H - 1 at t = 95 {drift:.1e}; error "
+                 f"S-HNN max abs(H - 1) {bounded:.1e}; S-MLP H - 1 at t = 95 {drift:.1e}; error "
                  f"slopes in h: uncorrected {slopes['uncorrected']:.2f}, corrected "
                  f"{slopes['corrected']:.2f}")
 
@@ -197,7 +210,7 @@ def claim_conservation(energy: dict[str, float], correction: list[dict[str, Any]
 def claim_dp_close(summary: list[dict[str, Any]]) -> Claim:
     """Issue 4: on the DP all four methods are within 2x of each other and improve with width."""
     spread = method_spread(summary, "dp")
-    improves = decreasing_in_value(summary, "dp")
+    improves = improving_in_value(summary, "dp", DP_STEP_SLACK)
     if not spread:
         return Claim("DP", CLAIM_TEXT["DP"], NOT_COMPARABLE, "no double-pendulum rows")
     flags = [max(spread.values()) <= 2, all(improves.values())]
@@ -231,6 +244,25 @@ def claim_table2(tab02: list[dict[str, Any]]) -> Claim:
                              f"{by[s, 'hnn']['seconds']:.1f} s" for s in systems_))
 
 
+
+
+def claim_table1(tab01: list[dict[str, Any]], labels: dict[str, str]) -> Claim:
+    """Table 1: on every non-chaotic system the best sampled HNN is at least
+    :data:`T1_GAIN_MIN` times more accurate than the Adam-trained HNN; the paper's margin
+    beside ours. ``tab01``: the table's rows (its CSV); ``labels``: ``"<system> <domain>"`` ->
+    the name shown (its sweep)."""
+    flags, evidence = [], []
+    for key, label in labels.items():
+        rows = {r["method"]: r for r in tab01 if f"{r['system']} {r['domain']}" == key}
+        if "hnn" not in rows:
+            continue
+        margins = {col: float(rows["hnn"][col]) / min(float(r[col]) for m, r in rows.items()
+                                                      if m != "hnn")
+                   for col in ("err", "paper_err")}
+        flags.append(margins["err"] >= T1_GAIN_MIN)
+        evidence.append(f"{label}: HNN / best sampled {margins['err']:.1e} (paper "
+                        f"{margins['paper_err']:.1e})")
+    return Claim("T1", CLAIM_TEXT["T1"], _all_or_some(flags), "; ".join(evidence))
 
 
 def data_size_differences(config: dict[str, Any], sweeps: Iterable[str]) -> list[str]:
