@@ -1,0 +1,213 @@
+"""Re-time what is suspect, never recompute what is right (``make paper-retime MINUTES=N``).
+
+A stored fit's time is suspect when
+
+- it ran beside other work: its ``contention`` is above :data:`shnn.pipeline.machine.ALONE`
+  (records made since the machine module; older ones do not say);
+- it is an outlier in its sweep point: more than :data:`OUTLIER` times the median of the same
+  method at the same point;
+- its whole point is off its neighbours: the point's median is more than :data:`OFF_CURVE`
+  away from the curve through the neighbouring points of the same method (a shard timed on a
+  slower or faster machine than its neighbours).
+
+Only points whose median is above :data:`MIN_SECONDS` are judged (below it, start-up noise
+dominates). Re-timing fits the record again from its stored settings on this machine, checks
+that every error equals the stored one (bitwise, or within the cross-CPU tolerance of
+:mod:`shnn.pipeline.recompute`; anything else stops the run with an error and stores
+nothing), and appends the record again to its shard's log with only its times and machine
+replaced, plus ``retimed``: the replaced times, why, and the code that made the errors. A
+re-time that itself ran contended is not stored. The append-only log keeps the old line; the
+last line of a fit is the one read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from shnn.pipeline import machine
+from shnn.pipeline.recompute import BITWISE, ERROR_KEYS, WITHIN, largest_difference, verdict
+from shnn.pipeline.records import FitSpec
+
+#: A fit more than this many times its point's median (same method) is an outlier.
+OUTLIER = 1.5
+#: A point whose median is further than this (relative) from its neighbours' curve is off it.
+OFF_CURVE = 0.15
+#: Points whose median fit time is below this many seconds are not judged.
+MIN_SECONDS = 1.0
+#: The fields a re-time replaces (and keeps, under ``retimed``, as they were).
+TIME_FIELDS = ("fit_seconds", "wall_seconds", "cpu_seconds", "contention", "machine",
+               "load_per_cpu", "created", "code")
+
+
+@dataclass(frozen=True)
+class Suspect:
+    """A stored fit whose time is suspect, and why."""
+
+    sweep: str
+    value: Any
+    spec: FitSpec
+    record: dict[str, Any]
+    reasons: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.sweep} {self.value:g} {self.spec.method} seeds {self.spec.data_seed}"
+
+
+def _expected(values: list[float], medians: list[float], i: int) -> float | None:
+    """The median at point ``i`` that its neighbours predict: the line through the two nearest
+    other points (inner points: one on each side), in log time against the log of the sweep
+    value (a power law is a line there), or against the value itself where a value is 0."""
+    if len(values) < 3:
+        return None
+    x = np.log(values) if min(values) > 0 else np.asarray(values, dtype=float)
+    a, b = (i - 1, i + 1) if 0 < i < len(values) - 1 else (1, 2) if i == 0 else (i - 2, i - 1)
+    la, lb = np.log(medians[a]), np.log(medians[b])
+    return float(np.exp(la + (lb - la) / (x[b] - x[a]) * (x[i] - x[a])))
+
+
+def point_reasons(times: dict[Any, list[float]]) -> dict[Any, str]:
+    """Points (sweep values) of one method whose median time is off its neighbours' curve:
+    ``{value: reason}``; ``times``: the fit seconds of each point."""
+    values = sorted(times)
+    medians = [statistics.median(times[v]) for v in values]
+    out = {}
+    for i, value in enumerate(values):
+        expected = _expected([float(v) for v in values], medians, i)
+        if expected is None or medians[i] < MIN_SECONDS:
+            continue
+        off = medians[i] / expected - 1
+        if abs(off) > OFF_CURVE:
+            out[value] = f"point median {medians[i]:.2f} s is {off:+.0%} off its neighbours"
+    return out
+
+
+def fit_reasons(record: dict[str, Any], median: float) -> list[str]:
+    """Why one fit's time is suspect on its own (contended, or an outlier of its point)."""
+    reasons = []
+    if record.get("contention", 0.0) > machine.ALONE:
+        reasons.append(f"contention {record['contention']:.2f}")
+    if median >= MIN_SECONDS and record["fit_seconds"] > OUTLIER * median:
+        reasons.append(f"{record['fit_seconds']:.2f} s, {record['fit_seconds'] / median:.1f}x "
+                       "its point's median")
+    return reasons
+
+
+def suspects(config: dict[str, Any], sweep_ids: Sequence[str] | None = None) -> list[Suspect]:
+    """Every stored sampled fit of the preset's sweeps (or of ``sweep_ids``) whose time is
+    suspect, in the preset's order."""
+    from shnn.pipeline.store import RecordLog, shard_log_path
+    from shnn.pipeline.sweeps import shard_label, sweep_points
+
+    found = []
+    for sweep_id, sweep in config["sweeps"].items():
+        if sweep_ids is not None and sweep_id not in sweep_ids:
+            continue
+        stored: dict[tuple[Any, str], list[tuple[FitSpec, dict[str, Any]]]] = {}
+        for value, _, specs in sweep_points(sweep):
+            log = RecordLog(shard_log_path(config["store_dir"], sweep_id, shard_label(value)))
+            for spec in specs:
+                record = log.get(spec)
+                if record is not None:
+                    stored.setdefault((value, spec.method), []).append((spec, record))
+        for method in sweep["methods"]:
+            times = {v: [r["fit_seconds"] for _, r in fits]
+                     for (v, m), fits in stored.items() if m == method}
+            off = point_reasons(times)
+            for value in times:
+                median = statistics.median(times[value])
+                for spec, record in stored[value, method]:
+                    reasons = fit_reasons(record, median) + ([off[value]] if value in off else [])
+                    if reasons:
+                        found.append(Suspect(sweep_id, value, spec, record, tuple(reasons)))
+    return found
+
+
+class ErrorsDiffer(RuntimeError):
+    """A re-timed fit did not give its stored errors: the store or the code is wrong."""
+
+
+def retime(suspect: Suspect) -> dict[str, Any] | None:
+    """Fit ``suspect`` again here; the record to append (its errors the stored ones, its times
+    and machine new), or ``None`` if the re-time itself ran contended. :class:`ErrorsDiffer` if
+    an error differs beyond the cross-CPU tolerance."""
+    from shnn.pipeline.sweeps import run_fit
+
+    meter = machine.Meter()
+    results = run_fit(suspect.spec)
+    usage = meter.stop()
+    difference = largest_difference(results, suspect.record, ERROR_KEYS)
+    if verdict(difference) not in (BITWISE, WITHIN):
+        raise ErrorsDiffer(f"{suspect.name}: recomputed errors differ from the stored ones by "
+                           f"{difference:.1e} (relative): nothing stored")
+    if usage.contention is not None and usage.contention > machine.ALONE:
+        return None
+    from shnn.pipeline.store import new_record
+
+    fresh = new_record(suspect.record["settings"], results, usage)
+    return {**suspect.record, **{k: fresh[k] for k in TIME_FIELDS if k in fresh},
+            "retimed": {"reasons": list(suspect.reasons), "errors": verdict(difference),
+                        **{k: suspect.record[k] for k in TIME_FIELDS if k in suspect.record}}}
+
+
+def run(config_path: str, minutes: float, sweep_ids: Sequence[str] | None = None,
+        dry_run: bool = False) -> int:
+    """Re-time the suspect fits (of ``sweep_ids``) within ``minutes``; exit status."""
+    from shnn.pipeline.config import load
+    from shnn.pipeline.store import RecordLog, shard_log_path
+    from shnn.pipeline.sweeps import shard_label
+
+    config = load(config_path)
+    found = suspects(config, sweep_ids)
+    print(f"{len(found)} suspect time(s) in {config['store_dir']}"
+          f"{' (sweeps ' + ', '.join(sweep_ids) + ')' if sweep_ids else ''}")
+    for s in found:
+        print(f"  {s.name}: {'; '.join(s.reasons)}")
+    if dry_run or not found:
+        return 0
+    deadline = time.monotonic() + 60 * minutes
+    done = skipped = 0
+    for s in found:
+        if time.monotonic() + float(s.record.get("wall_seconds", s.record["fit_seconds"])) \
+                > deadline:
+            print(f"time is up: {done} re-timed, {len(found) - done - skipped} left")
+            break
+        try:
+            record = retime(s)
+        except ErrorsDiffer as exc:
+            print(f"retime: error: {exc}", file=sys.stderr)
+            return 1
+        if record is None:
+            skipped += 1
+            print(f"  {s.name}: not stored, the re-time ran contended")
+            continue
+        RecordLog(shard_log_path(config["store_dir"], s.sweep, shard_label(s.value))).put(
+            s.spec, record)
+        done += 1
+        print(f"  {s.name}: {s.record['fit_seconds']:.2f} s -> {record['fit_seconds']:.2f} s "
+              f"(errors {record['retimed']['errors']})", flush=True)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m shnn.pipeline.retime",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--config", default="config/paper.yaml")
+    parser.add_argument("--minutes", type=float, required=True, help="time box in minutes")
+    parser.add_argument("--sweep", action="append", dest="sweeps", metavar="SWEEP",
+                        help="only this sweep (repeatable; default: all)")
+    parser.add_argument("--dry-run", action="store_true", help="list the suspects, fit nothing")
+    args = parser.parse_args(argv)
+    return run(args.config, args.minutes, args.sweeps, args.dry_run)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,99 @@
+"""Re-time what is suspect, never recompute what is right (``shnn.pipeline.retime``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from shnn.pipeline import retime
+from shnn.pipeline.config import load
+from shnn.pipeline.store import RecordLog, shard_log_path
+from shnn.pipeline.sweeps import run_sweep, sweep_points
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_a_point_off_its_neighbours_is_found_and_a_smooth_sweep_is_not():
+    smooth = {w: [w / 100, w / 100] for w in (100, 200, 300, 400, 500)}
+    assert retime.point_reasons(smooth) == {}
+    jumped = {**smooth, 300: [3.0 * 1.3, 3.0 * 1.3]}
+    assert 300 in retime.point_reasons(jumped)
+    quick = {w: [t / 10 for t in ts] for w, ts in jumped.items()}  # below MIN_SECONDS
+    assert retime.point_reasons(quick) == {}
+
+
+def test_a_contended_or_outlying_fit_is_suspect():
+    assert retime.fit_reasons({"fit_seconds": 2.0, "contention": 0.4}, 2.0) == [
+        "contention 0.40"]
+    assert retime.fit_reasons({"fit_seconds": 3.1}, 2.0) == ["3.10 s, 1.6x its point's median"]
+    assert retime.fit_reasons({"fit_seconds": 2.9, "contention": 0.05}, 2.0) == []
+
+
+def _store(tmp_path: Path, write_preset) -> tuple[Path, dict]:
+    """A tiny preset with a store, every fit of its one sweep stored."""
+    config = yaml.safe_load((ROOT / "config" / "smoke.yaml").read_text())
+    sweep = {**config["sweeps"]["sp-small"], "train_size": 60, "test_size": 40,
+             "vary": {"width": [8, 12]}, "repeats": 3, "methods": ["elm"]}
+    config.update(sweeps={"sp-small": sweep}, hnn={}, results_dir=str(tmp_path / "results"),
+                  figures_dir=str(tmp_path / "figures"), runs_dir=str(tmp_path / "runs"),
+                  store_dir=str(tmp_path / "store"))
+    path = write_preset(config)
+    config = load(path)
+    run_sweep("sp-small", config["sweeps"]["sp-small"], config["runs_dir"], progress=False,
+              store_dir=config["store_dir"])
+    return path, config
+
+
+def _slow_down(config: dict, seconds: float, error_factor: float = 1.0) -> Path:
+    """Make the fits of width 12 look as if they took 1 s, the first ``seconds`` (and its
+    error other, with a factor): the only suspect of the store."""
+    log = shard_log_path(config["store_dir"], "sp-small", "12")
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    for record in records:
+        record["fit_seconds"] = 1.0
+    records[0]["fit_seconds"] = seconds
+    records[0]["test_rel_l2_H"] *= error_factor
+    log.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return log
+
+
+def test_retime_replaces_only_the_times_of_a_suspect_fit(tmp_path, write_preset, capsys,
+                                                         monkeypatch):
+    path, config = _store(tmp_path, write_preset)
+    monkeypatch.setattr(retime.machine, "ALONE", 1.0)  # whatever else runs beside the test
+    log = _slow_down(config, 1000.0)
+    spec = sweep_points(config["sweeps"]["sp-small"], [12])[0][2][0]
+    before = RecordLog(log).get(spec)
+    [suspect] = retime.suspects(config)
+    assert suspect.spec == spec and "its point's median" in suspect.reasons[0]
+    assert retime.run(str(path), 5) == 0
+    after = RecordLog(log).get(spec)
+    assert after["fit_seconds"] < 1000.0 and after["retimed"]["fit_seconds"] == 1000.0
+    for key in ("test_rel_l2_H", "train_rel_l2_H", "test_rel_l2_xdot", "train_rel_l2_xdot",
+                "settings"):
+        assert after[key] == before[key]
+    assert after["retimed"]["errors"] == "bitwise" and "machine" in after
+    assert len(log.read_text().splitlines()) == 4  # appended; the old line stays
+    assert retime.suspects(config) == []
+
+
+def test_retime_stops_when_the_errors_differ(tmp_path, write_preset, capsys):
+    path, config = _store(tmp_path, write_preset)
+    log = _slow_down(config, 1000.0, error_factor=1.01)
+    lines = log.read_text()
+    assert retime.run(str(path), 5) == 1
+    assert "recomputed errors differ" in capsys.readouterr().err
+    assert log.read_text() == lines  # nothing stored
+
+
+def test_a_retime_that_ran_contended_is_not_stored(tmp_path, write_preset, capsys,
+                                                   monkeypatch):
+    path, config = _store(tmp_path, write_preset)
+    log = _slow_down(config, 1000.0)
+    lines = log.read_text()
+    monkeypatch.setattr(retime.machine, "ALONE", -1.0)  # any contention is too much
+    assert retime.run(str(path), 5) == 0
+    assert "not stored, the re-time ran contended" in capsys.readouterr().out
+    assert log.read_text() == lines
