@@ -193,8 +193,15 @@ if not_run:
     header += ["", f"Not run yet (their numbers and the claims reading them are marked so): "
                f"{', '.join(not_run)}."]
 report.write_rows(rows, f"{out_stem}.csv", preset)
-Path(f"{out_stem}.md").write_text(report.markdown(rows, claims, header))
-print(f"wrote {out_stem}.csv and {out_stem}.md: {len(rows)} numbers, {len(claims)} claims")
+time_rows = report.times.time_rows({s: config["sweeps"][s] for s in report.SWEEP_ARTIFACT
+                                    if s in config["sweeps"]}, summary, paper)
+hardware = ("on 2-core machines of this workplace (an Intel Xeon with AVX-512 or an AMD EPYC "
+            "without it; each fit's record names its machine and contention since 2026-12-07, "
+            "docs/records.md)")
+Path(f"{out_stem}.md").write_text(report.markdown(rows, claims, header,
+                                                  report.times.markdown(time_rows, hardware)))
+print(f"wrote {out_stem}.csv and {out_stem}.md: {len(rows)} numbers, {len(claims)} claims, "
+      f"{len(time_rows)} time rows")
 
 # %% [markdown]
 # The numbers that differ, with the reason where it is known.

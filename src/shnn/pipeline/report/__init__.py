@@ -17,6 +17,7 @@ tolerances and claims), :mod:`~shnn.pipeline.report.rows` (the numbers beside th
 from ``shnn.pipeline.report`` itself.
 """
 
+from shnn.pipeline.report import times
 from shnn.pipeline.report.claims import (
     Claim,
     at_preset,
@@ -88,6 +89,7 @@ from shnn.pipeline.report.rows import (
 )
 
 __all__ = [
+    "times",
     "AGREES",
     "ARTIFACTS",
     "CLAIM_ARTIFACTS",

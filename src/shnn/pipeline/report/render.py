@@ -36,8 +36,10 @@ def _num(v: float, fmt: str = ".2e") -> str:
     return "" if math.isnan(v) else format(v, fmt)
 
 
-def markdown(rows: list[Row], claims: list[Claim], header: list[str]) -> str:
-    """The report as Markdown: header lines, verdict counts, claims, then every row.
+def markdown(rows: list[Row], claims: list[Claim], header: list[str],
+             times: list[str] = ()) -> str:
+    """The report as Markdown: header lines, verdict counts, claims, then every row, then the
+    ``times`` section's lines (:func:`shnn.pipeline.report.times.markdown`).
 
     ``not run yet`` is counted only where some row or claim has it.
     """
@@ -60,6 +62,7 @@ def markdown(rows: list[Row], claims: list[Claim], header: list[str]) -> str:
     lines += [f"| {r.artifact} | {r.quantity} | {r.setting} | {_num(r.paper)} | {_num(r.ours)} "
               f"| {_num(r.ratio, '.2f')} | {r.tolerance:g}x | {r.verdict} | {r.note} |"
               for r in rows]
+    lines += ["", *times] if times else []
     return "\n".join(lines) + "\n"
 
 
