@@ -97,3 +97,14 @@ def test_a_retime_that_ran_contended_is_not_stored(tmp_path, write_preset, capsy
     assert retime.run(str(path), 5) == 0
     assert "not stored, the re-time ran contended" in capsys.readouterr().out
     assert log.read_text() == lines
+
+
+def test_fits_of_a_machine_without_calibration_are_suspect_when_asked(tmp_path, write_preset):
+    from shnn.pipeline import calibration, machine
+
+    _, config = _store(tmp_path, write_preset)
+    assert retime.suspects(config) == []
+    assert len(retime.suspects(config, uncalibrated=True)) == 6
+    calibration.append_calibration(config["store_dir"], {
+        "machine": machine.identity(), "median_seconds": 1.0, "contention": 0.0})
+    assert retime.suspects(config, uncalibrated=True) == []

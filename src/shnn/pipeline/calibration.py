@@ -73,6 +73,20 @@ def append_calibration(store_dir: str | Path, calibration: dict[str, Any]) -> No
         fh.write(json.dumps(calibration, sort_keys=True, separators=(",", ":")) + "\n")
 
 
+def calibrate_store(config: dict[str, Any]) -> dict[str, Any] | None:
+    """Time the reference fit here and append it to the store's machine log, where the preset
+    has a store and holds the reference fit; the calibration, else ``None``."""
+    spec = reference_spec(config)
+    if spec is None or not config.get("store_dir"):
+        return None
+    found = calibrate(spec)
+    append_calibration(config["store_dir"], found)
+    print(f"calibration: the reference fit ({found['reference']}) takes "
+          f"{found['median_seconds']:.2f} s here (contention {found.get('contention')})",
+          flush=True)
+    return found
+
+
 def read_calibrations(store_dir: str | Path) -> dict[str, float]:
     """Boot id -> the median reference seconds measured on that machine (the latest trusted
     calibration of each boot: one that ran with contention at most :data:`machine.ALONE`)."""

@@ -101,12 +101,17 @@ def fit_reasons(record: dict[str, Any], median: float) -> list[str]:
     return reasons
 
 
-def suspects(config: dict[str, Any], sweep_ids: Sequence[str] | None = None) -> list[Suspect]:
+def suspects(config: dict[str, Any], sweep_ids: Sequence[str] | None = None,
+             uncalibrated: bool = False) -> list[Suspect]:
     """Every stored sampled fit of the preset's sweeps (or of ``sweep_ids``) whose time is
-    suspect, in the preset's order."""
+    suspect, in the preset's order; with ``uncalibrated``, also every fit made on a machine
+    without a calibration in the store (:mod:`shnn.pipeline.calibration`), whose time cannot
+    be put on another machine's scale."""
+    from shnn.pipeline.calibration import read_calibrations
     from shnn.pipeline.store import RecordLog, shard_log_path
     from shnn.pipeline.sweeps import shard_label, sweep_points
 
+    calibrated = read_calibrations(config["store_dir"]) if uncalibrated else {}
     found = []
     for sweep_id, sweep in config["sweeps"].items():
         if sweep_ids is not None and sweep_id not in sweep_ids:
@@ -126,6 +131,9 @@ def suspects(config: dict[str, Any], sweep_ids: Sequence[str] | None = None) -> 
                 median = statistics.median(times[value])
                 for spec, record in stored[value, method]:
                     reasons = fit_reasons(record, median) + ([off[value]] if value in off else [])
+                    if uncalibrated and (record.get("machine") or {}).get("boot") \
+                            not in calibrated:
+                        reasons.append("its machine has no calibration")
                     if reasons:
                         found.append(Suspect(sweep_id, value, spec, record, tuple(reasons)))
     return found
@@ -159,14 +167,15 @@ def retime(suspect: Suspect) -> dict[str, Any] | None:
 
 
 def run(config_path: str, minutes: float, sweep_ids: Sequence[str] | None = None,
-        dry_run: bool = False) -> int:
-    """Re-time the suspect fits (of ``sweep_ids``) within ``minutes``; exit status."""
+        dry_run: bool = False, uncalibrated: bool = False) -> int:
+    """Re-time the suspect fits (of ``sweep_ids``; ``uncalibrated``: of :func:`suspects`)
+    within ``minutes``, after timing this machine's reference fit; exit status."""
     from shnn.pipeline.config import load
     from shnn.pipeline.store import RecordLog, shard_log_path
     from shnn.pipeline.sweeps import shard_label
 
     config = load(config_path)
-    found = suspects(config, sweep_ids)
+    found = suspects(config, sweep_ids, uncalibrated)
     print(f"{len(found)} suspect time(s) in {config['store_dir']}"
           f"{' (sweeps ' + ', '.join(sweep_ids) + ')' if sweep_ids else ''}")
     for s in found:
@@ -174,6 +183,9 @@ def run(config_path: str, minutes: float, sweep_ids: Sequence[str] | None = None
     if dry_run or not found:
         return 0
     deadline = time.monotonic() + 60 * minutes
+    from shnn.pipeline.calibration import calibrate_store
+
+    calibrate_store(config)  # the yardstick of the machine the new times are of
     done = skipped = 0
     for s in found:
         if time.monotonic() + float(s.record.get("wall_seconds", s.record["fit_seconds"])) \
@@ -204,9 +216,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, required=True, help="time box in minutes")
     parser.add_argument("--sweep", action="append", dest="sweeps", metavar="SWEEP",
                         help="only this sweep (repeatable; default: all)")
+    parser.add_argument("--uncalibrated", action="store_true",
+                        help="also re-time every fit whose machine has no calibration")
     parser.add_argument("--dry-run", action="store_true", help="list the suspects, fit nothing")
     args = parser.parse_args(argv)
-    return run(args.config, args.minutes, args.sweeps, args.dry_run)
+    return run(args.config, args.minutes, args.sweeps, args.dry_run, args.uncalibrated)
 
 
 if __name__ == "__main__":

@@ -451,19 +451,6 @@ def log_segment(config: dict[str, Any], case: str, before: Training, started: da
                           cores, usage.contention if usage else None))
 
 
-def calibrate_machine(config: dict[str, Any], start: float) -> None:
-    """Time the reference fit on this machine and log it in the store
-    (:mod:`shnn.pipeline.calibration`), where the preset holds the reference fit."""
-    spec = calibration.reference_spec(config)
-    if spec is None or not config.get("store_dir"):
-        return
-    found = calibration.calibrate(spec)
-    calibration.append_calibration(config["store_dir"], found)
-    print(f"[{_clock(start)}] calibration: the reference fit ({found['reference']}) takes "
-          f"{found['median_seconds']:.2f} s here (contention {found.get('contention')})",
-          flush=True)
-
-
 def run(config_path: str, minutes: float, cores: int, render: bool = True) -> int:
     """Do the missing units within ``minutes``, then render what is complete; exit status."""
     from shnn.pipeline.config import load
@@ -474,7 +461,7 @@ def run(config_path: str, minutes: float, cores: int, render: bool = True) -> in
     deadline = start + 60 * minutes
     env = job_env(cores)
     logs = Path(config["results_dir"]) / "logs" / "timebox"
-    calibrate_machine(config, start)
+    calibration.calibrate_store(config)  # this machine's yardstick, in the store
     stopped = False
     done_now = 0
     for unit in plan(config):
