@@ -46,7 +46,7 @@ continuations: str = ""
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
-from shnn.pipeline import aggregate, notebook, plotting
+from shnn.pipeline import aggregate, notebook, plotting, report
 from shnn.pipeline.config import continuations as continuations_of
 
 notebook.setup()
@@ -85,12 +85,15 @@ plt.show()
 print(aggregate.log10_means_text(summary, [sweep]))
 
 # %% [markdown]
-# The paper's qualitative claim, checked on our numbers: at every width the four methods'
-# mean errors are within a factor of 2 of each other, and each method improves with width.
+# The paper's qualitative claim, checked on our numbers as the reproduction report checks it:
+# at every width the four methods' mean errors are within a factor of 2 of each other, and
+# each method improves with width (lower at the widest width than at the narrowest, never
+# more than 5% worse from one width to the next: the paper's own ELM rises from 2.51e-3 to
+# 2.52e-3 between widths 9500 and 10000).
 
 # %%
 spread = aggregate.method_spread(summary, sweep)
-improves = aggregate.decreasing_in_value(summary, sweep)
+improves = aggregate.improving_in_value(summary, sweep, report.DP_STEP_SLACK)
 for width, ratio in spread.items():
     print(f"width {width:>6g}: worst / best mean error {ratio:.2f}")
 print("every method improves with width:", all(improves.values()), improves)

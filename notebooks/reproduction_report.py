@@ -195,9 +195,14 @@ if not_run:
 report.write_rows(rows, f"{out_stem}.csv", preset)
 time_rows = report.times.time_rows({s: config["sweeps"][s] for s in report.SWEEP_ARTIFACT
                                     if s in config["sweeps"]}, summary, paper)
-hardware = ("on 2-core machines of this workplace (an Intel Xeon with AVX-512 or an AMD EPYC "
-            "without it; each fit's record names its machine and contention since 2026-12-07, "
-            "docs/records.md)")
+if config.get("store_dir"):  # filled over many sessions, each on its own machine
+    hardware = ("on the 2-core machines of the sessions that computed them (an Intel Xeon with "
+                "AVX-512 or an AMD EPYC without it; since 2026-12-07 each fit's record names its "
+                "machine and contention, docs/records.md)")
+else:
+    from shnn.pipeline.machine import identity, kind
+
+    hardware = f"on this machine ({kind(identity())})"
 Path(f"{out_stem}.md").write_text(report.markdown(rows, claims, header,
                                                   report.times.markdown(time_rows, hardware)))
 print(f"wrote {out_stem}.csv and {out_stem}.md: {len(rows)} numbers, {len(claims)} claims, "

@@ -43,7 +43,7 @@ def test_spread_ratio_and_monotonicity():
     assert aggregate.method_spread(summary, "dp") == pytest.approx({500.0: 1.6, 1000.0: 1.6})
     assert aggregate.column_ratio(summary, "dp", "swim", "elm") == pytest.approx(
         {500.0: 1.6, 1000.0: 1.6})
-    assert aggregate.decreasing_in_value(summary, "dp") == dict.fromkeys(
+    assert aggregate.improving_in_value(summary, "dp", 1.05) == dict.fromkeys(
         ("aswim", "elm", "swim", "uswim"), True)
     text = aggregate.time_ratio_text(summary, "dp", "aswim", "uswim")
     assert text == "dp: time aswim / uswim = 2.00 (500), 2.00 (1000)"
@@ -54,4 +54,4 @@ def test_increasing_error_is_flagged():
     for r in rows:
         if r["method"] == "elm" and r["value"] == 1000:
             r["test_rel_l2_H"] = 1.0
-    assert aggregate.decreasing_in_value(aggregate.summarize(rows), "dp")["elm"] is False
+    assert aggregate.improving_in_value(aggregate.summarize(rows), "dp", 1.05)["elm"] is False

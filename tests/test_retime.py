@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 
 from shnn.pipeline import retime
@@ -66,8 +67,11 @@ def test_retime_replaces_only_the_times_of_a_suspect_fit(tmp_path, write_preset,
     log = _slow_down(config, 1000.0)
     spec = sweep_points(config["sweeps"]["sp-small"], [12])[0][2][0]
     before = RecordLog(log).get(spec)
-    [suspect] = retime.suspects(config)
-    assert suspect.spec == spec and "its point's median" in suspect.reasons[0]
+    found = retime.suspects(config)
+    # the whole point is re-timed (every repeat), not only its slow fit
+    assert [f.spec for f in found] == [
+        specs[0] for _, _, specs in sweep_points(config["sweeps"]["sp-small"], [12])]
+    assert found[0].reasons == ("elm seeds 3943: 1000.00 s, 1000.0x its point's median",)
     assert retime.run(str(path), 5) == 0
     after = RecordLog(log).get(spec)
     assert after["fit_seconds"] < 1000.0 and after["retimed"]["fit_seconds"] == 1000.0
@@ -75,7 +79,7 @@ def test_retime_replaces_only_the_times_of_a_suspect_fit(tmp_path, write_preset,
                 "settings"):
         assert after[key] == before[key]
     assert after["retimed"]["errors"] == "bitwise" and "machine" in after
-    assert len(log.read_text().splitlines()) == 4  # appended; the old line stays
+    assert len(log.read_text().splitlines()) == 6  # appended; the old lines stay
     assert retime.suspects(config) == []
 
 
@@ -99,12 +103,27 @@ def test_a_retime_that_ran_contended_is_not_stored(tmp_path, write_preset, capsy
     assert log.read_text() == lines
 
 
-def test_fits_of_a_machine_without_calibration_are_suspect_when_asked(tmp_path, write_preset):
+def test_fits_of_a_machine_without_calibration_are_suspect_when_asked(tmp_path, write_preset,
+                                                                     monkeypatch):
     from shnn.pipeline import calibration, machine
 
     _, config = _store(tmp_path, write_preset)
+    monkeypatch.setattr(retime.machine, "ALONE", 1.0)  # whatever else runs beside the test
     assert retime.suspects(config) == []
     assert len(retime.suspects(config, uncalibrated=True)) == 6
     calibration.append_calibration(config["store_dir"], {
         "machine": machine.identity(), "median_seconds": 1.0, "contention": 0.0})
     assert retime.suspects(config, uncalibrated=True) == []
+
+
+def test_bad_input_is_a_one_line_error(tmp_path, write_preset, capsys):
+    path, _ = _store(tmp_path, write_preset)
+    assert retime.main(["--config", str(path), "--minutes", "5", "--sweep", "nope"]) == 2
+    assert "unknown sweep 'nope'" in capsys.readouterr().err
+    for minutes in ("nan", "-1", "soon"):
+        with pytest.raises(SystemExit) as exit_:
+            retime.main(["--config", str(path), "--minutes", minutes])
+        assert exit_.value.code == 2 and "MINUTES must be" in capsys.readouterr().err
+    smoke = str(ROOT / "config" / "smoke.yaml")
+    assert retime.main(["--config", smoke, "--minutes", "1"]) == 2
+    assert "has no store_dir" in capsys.readouterr().err

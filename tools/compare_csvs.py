@@ -2,9 +2,9 @@
 
 A change that must not alter a computed number (``RECORD_VERSION`` stays) may still re-time
 fits: this prints, per CSV under the given folders, whether it is identical to the one at
-``--rev`` in every column that is not a time (``time_*``, ``*seconds``, ``*speedup``, and
-Table 1/2's ``ratio``, which is computed from times where a speed-up is), and else which
-columns differ in how many rows.
+``--rev`` in every column that is not a time (a name with ``time``, ``seconds`` or
+``speedup`` in it), and else which columns differ in how many rows. Run it from the
+repository root:
 
     python tools/compare_csvs.py --rev HEAD~3 figures figures/paper
 """

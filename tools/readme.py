@@ -373,7 +373,6 @@ def verdict_block(paper_md: Path = PAPER_REPORT, default_md: Path = DEFAULT_REPO
     return "\n".join(lines)
 
 
-
 def _block(text: str, tag: str) -> str:
     start, end = f"<!-- {tag}:start -->", f"<!-- {tag}:end -->"
     return text.split(start, 1)[1].split(end, 1)[0] if start in text and end in text else ""

@@ -13,6 +13,7 @@ machine stores in its ``machine``. A time made on machine ``a`` is put on the sc
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import time
 from pathlib import Path
@@ -71,6 +72,8 @@ def append_calibration(store_dir: str | Path, calibration: dict[str, Any]) -> No
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as fh:
         fh.write(json.dumps(calibration, sort_keys=True, separators=(",", ":")) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def calibrate_store(config: dict[str, Any]) -> dict[str, Any] | None:
@@ -95,10 +98,13 @@ def read_calibrations(store_dir: str | Path) -> dict[str, float]:
     if not path.exists():
         return out
     for line in path.read_text().splitlines():
-        if line.strip():
+        try:
             entry = json.loads(line)
-            if entry.get("contention", 1.0) <= machine.ALONE:
-                out[entry["machine"]["boot"]] = float(entry["median_seconds"])
+            boot, seconds = entry["machine"]["boot"], float(entry["median_seconds"])
+        except (ValueError, KeyError, TypeError):  # blank, torn by a kill, or not a calibration
+            continue
+        if entry.get("contention", 1.0) <= machine.ALONE:
+            out[boot] = seconds
     return out
 
 

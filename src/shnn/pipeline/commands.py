@@ -50,8 +50,12 @@ def run(args: argparse.Namespace) -> int:
         if args.recompute is not None:
             from shnn.pipeline import recompute
 
-            return recompute.run(args.config, args.recompute, args.seed, args.budget,
+            return recompute.run(args.config, args.recompute, args.seed or 0, args.budget,
                                  args.baseline, args.runs_dir)
+        given = [f"--{k}" for k in ("seed", "budget", "baseline") if getattr(args, k)
+                 not in (None, [])]
+        if given:
+            raise ValueError(f"{', '.join(given)}: only with --recompute N")
         return verify(args.config, args.runs_dir)
     {"sweep": sweep, "gather": gather, "baseline": baseline,
      "experiment": experiment}[args.command](args)

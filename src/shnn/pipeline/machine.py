@@ -18,6 +18,7 @@ tell "alone" from "shared" and is kept only as history.
 
 from __future__ import annotations
 
+import copy
 import functools
 import os
 import platform
@@ -82,16 +83,30 @@ def boot_id() -> str:
         return "unknown"
 
 
+def cores() -> int:
+    """The CPUs this process may run on (all of the machine's where the platform does not
+    say)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on macOS or Windows
+        return os.cpu_count() or 1
+
+
 @functools.cache
-def identity() -> dict[str, Any]:
-    """The machine of this process, as a JSON-ready dict: ``cpu`` (model name), ``cores``
-    (CPUs this process may use), ``numpy_simd``, ``blas`` (:func:`blas`), ``torch_simd``
-    (:func:`cpu_capability`), ``torch_threads`` and ``boot`` (:func:`boot_id`)."""
+def _identity() -> dict[str, Any]:
     import torch
 
-    return {"cpu": cpu_model(), "boot": boot_id(), "cores": len(os.sched_getaffinity(0)),
+    return {"cpu": cpu_model(), "boot": boot_id(), "cores": cores(),
             "numpy_simd": numpy_simd(), "blas": blas(), "torch_simd": cpu_capability(),
             "torch_threads": torch.get_num_threads()}
+
+
+def identity() -> dict[str, Any]:
+    """The machine of this process, as a JSON-ready dict (a fresh copy; read once per
+    process): ``cpu`` (model name), ``boot`` (:func:`boot_id`), ``cores`` (:func:`cores`),
+    ``numpy_simd``, ``blas`` (:func:`blas`), ``torch_simd`` (:func:`cpu_capability`) and
+    ``torch_threads``."""
+    return copy.deepcopy(_identity())
 
 
 def kind(machine: dict[str, Any] | None) -> str:

@@ -134,19 +134,15 @@ class Recomputed:
 def recompute(fit: StoredFit) -> Recomputed:
     """Fit ``fit`` again from its stored settings (fresh data) and compare every error."""
     from shnn.pipeline.machine import Meter
-    from shnn.pipeline.sweeps import run_fit
+    from shnn.pipeline.sweeps import run_fit, spec_dataset
 
+    data = spec_dataset(fit.spec)  # made before the timed part, as a sweep shares it
     meter = Meter()
-    results = run_fit(fit.spec)
+    results = run_fit(fit.spec, data)
     usage = meter.stop()
     keys = ERROR_KEYS + (("final_loss",) if fit.spec.method == "hnn" else ())
     return Recomputed(fit, results["test_rel_l2_H"], results["fit_seconds"], usage.contention,
                       largest_difference(results, fit.record, keys))
-
-
-def _estimate(fit: StoredFit) -> float:
-    """Seconds the recompute of ``fit`` is expected to take: what it took when stored."""
-    return float(fit.record.get("wall_seconds", fit.record["fit_seconds"]))
 
 
 def run(config_path: str, n: int, seed: int, budget_minutes: float | None = None,
@@ -156,9 +152,12 @@ def run(config_path: str, n: int, seed: int, budget_minutes: float | None = None
     fit that its stored time says would end past it is not started (the run stops cleanly)."""
     from shnn.pipeline.config import load
     from shnn.pipeline.machine import identity, kind
+    from shnn.pipeline.sweeps import record_seconds
 
     config = load(config_path)
     fits = stored_fits(config, runs_dir or config["runs_dir"], baselines)
+    if not fits:
+        raise ValueError(f"{config_path}: no stored fit to recompute")
     picked = draw(fits, n, seed)
     print(f"{config_path}: {len(picked)} of {len(fits)} stored fits drawn (seed {seed}), "
           f"recomputed on {kind(identity())}")
@@ -168,10 +167,10 @@ def run(config_path: str, n: int, seed: int, budget_minutes: float | None = None
     start, done = time.monotonic(), []
     for fit in picked:
         elapsed = time.monotonic() - start
-        if budget_minutes is not None and elapsed + _estimate(fit) > 60 * budget_minutes:
+        expected = record_seconds(fit.record)  # what it took when stored
+        if budget_minutes is not None and elapsed + expected > 60 * budget_minutes:
             print(f"budget of {budget_minutes:g} min reached: {fit.name} (about "
-                  f"{_estimate(fit):.0f} s) not started; {len(done)} of {len(picked)} "
-                  "recomputed")
+                  f"{expected:.0f} s) not started; {len(done)} of {len(picked)} recomputed")
             break
         done.append(recompute(fit))
         r = done[-1]

@@ -23,6 +23,7 @@ last line of a fit is the one read.
 from __future__ import annotations
 
 import argparse
+import math
 import statistics
 import sys
 import time
@@ -123,19 +124,27 @@ def suspects(config: dict[str, Any], sweep_ids: Sequence[str] | None = None,
                 record = log.get(spec)
                 if record is not None:
                     stored.setdefault((value, spec.method), []).append((spec, record))
+        reasons: dict[Any, list[str]] = {}  # per point: why some fit of it is suspect
         for method in sweep["methods"]:
             times = {v: [r["fit_seconds"] for _, r in fits]
                      for (v, m), fits in stored.items() if m == method}
-            off = point_reasons(times)
+            for value, why in point_reasons(times).items():
+                reasons.setdefault(value, []).append(f"{method}: {why}")
             for value in times:
                 median = statistics.median(times[value])
                 for spec, record in stored[value, method]:
-                    reasons = fit_reasons(record, median) + ([off[value]] if value in off else [])
+                    why = fit_reasons(record, median)
                     if uncalibrated and (record.get("machine") or {}).get("boot") \
                             not in calibrated:
-                        reasons.append("its machine has no calibration")
-                    if reasons:
-                        found.append(Suspect(sweep_id, value, spec, record, tuple(reasons)))
+                        why.append("its machine has no calibration")
+                    reasons.setdefault(value, []).extend(
+                        f"{method} seeds {spec.data_seed}: {w}" for w in why)
+        # a point is re-timed whole (every method and repeat), never only its slow fits, so
+        # that the re-timed times are not selected by their values
+        for (value, _), fits in stored.items():
+            if reasons.get(value):
+                found += [Suspect(sweep_id, value, spec, record, tuple(reasons[value]))
+                          for spec, record in fits]
     return found
 
 
@@ -147,10 +156,11 @@ def retime(suspect: Suspect) -> dict[str, Any] | None:
     """Fit ``suspect`` again here; the record to append (its errors the stored ones, its times
     and machine new), or ``None`` if the re-time itself ran contended. :class:`ErrorsDiffer` if
     an error differs beyond the cross-CPU tolerance."""
-    from shnn.pipeline.sweeps import run_fit
+    from shnn.pipeline.sweeps import run_fit, spec_dataset
 
+    data = spec_dataset(suspect.spec)  # made before the timed part, as a sweep shares it
     meter = machine.Meter()
-    results = run_fit(suspect.spec)
+    results = run_fit(suspect.spec, data)
     usage = meter.stop()
     difference = largest_difference(results, suspect.record, ERROR_KEYS)
     if verdict(difference) not in (BITWISE, WITHIN):
@@ -161,7 +171,8 @@ def retime(suspect: Suspect) -> dict[str, Any] | None:
     from shnn.pipeline.store import new_record
 
     fresh = new_record(suspect.record["settings"], results, usage)
-    return {**suspect.record, **{k: fresh[k] for k in TIME_FIELDS if k in fresh},
+    kept = {k: v for k, v in suspect.record.items() if k not in TIME_FIELDS}
+    return {**kept, **{k: fresh[k] for k in TIME_FIELDS if k in fresh},
             "retimed": {"reasons": list(suspect.reasons), "errors": verdict(difference),
                         **{k: suspect.record[k] for k in TIME_FIELDS if k in suspect.record}}}
 
@@ -172,9 +183,15 @@ def run(config_path: str, minutes: float, sweep_ids: Sequence[str] | None = None
     within ``minutes``, after timing this machine's reference fit; exit status."""
     from shnn.pipeline.config import load
     from shnn.pipeline.store import RecordLog, shard_log_path
-    from shnn.pipeline.sweeps import shard_label
+    from shnn.pipeline.sweeps import record_seconds, shard_label
 
     config = load(config_path)
+    if not config.get("store_dir"):
+        raise ValueError(f"{config_path} has no store_dir: only committed fits are re-timed")
+    unknown = [s for s in sweep_ids or () if s not in config["sweeps"]]
+    if unknown:
+        raise ValueError(f"--sweep: unknown sweep {unknown[0]!r}; choose from "
+                         f"{', '.join(config['sweeps'])}")
     found = suspects(config, sweep_ids, uncalibrated)
     print(f"{len(found)} suspect time(s) in {config['store_dir']}"
           f"{' (sweeps ' + ', '.join(sweep_ids) + ')' if sweep_ids else ''}")
@@ -188,8 +205,7 @@ def run(config_path: str, minutes: float, sweep_ids: Sequence[str] | None = None
     calibrate_store(config)  # the yardstick of the machine the new times are of
     done = skipped = 0
     for s in found:
-        if time.monotonic() + float(s.record.get("wall_seconds", s.record["fit_seconds"])) \
-                > deadline:
+        if time.monotonic() + record_seconds(s.record) > deadline:
             print(f"time is up: {done} re-timed, {len(found) - done - skipped} left")
             break
         try:
@@ -209,18 +225,37 @@ def run(config_path: str, minutes: float, sweep_ids: Sequence[str] | None = None
     return 0
 
 
+def _minutes(text: str) -> float:
+    """A finite, non-negative number of minutes (0 with --dry-run)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"MINUTES must be a number, got {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"MINUTES must be a finite number >= 0, got {text!r}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m shnn.pipeline.retime",
-                                     description=__doc__.split("\n\n")[0])
+    from shnn.validation import ArgumentParser
+
+    parser = ArgumentParser(prog="python -m shnn.pipeline.retime",
+                            description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", default="config/paper.yaml")
-    parser.add_argument("--minutes", type=float, required=True, help="time box in minutes")
+    parser.add_argument("--minutes", type=_minutes, required=True, help="time box in minutes")
     parser.add_argument("--sweep", action="append", dest="sweeps", metavar="SWEEP",
                         help="only this sweep (repeatable; default: all)")
     parser.add_argument("--uncalibrated", action="store_true",
                         help="also re-time every fit whose machine has no calibration")
     parser.add_argument("--dry-run", action="store_true", help="list the suspects, fit nothing")
     args = parser.parse_args(argv)
-    return run(args.config, args.minutes, args.sweeps, args.dry_run, args.uncalibrated)
+    from shnn.pipeline.config import ConfigError
+
+    try:
+        return run(args.config, args.minutes, args.sweeps, args.dry_run, args.uncalibrated)
+    except (ConfigError, ValueError, OSError) as exc:
+        print(f"retime: error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -12,12 +12,14 @@ complete, so that sum can be read with where its parts came from.
 from __future__ import annotations
 
 import csv
+import io
 import subprocess
 from dataclasses import astuple, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from shnn.files import atomic_write
 from shnn.pipeline import machine
 
 
@@ -81,15 +83,19 @@ def append_segment(path: Path, segment: Segment) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     old = read_segments(path)
     if old and path.read_text().split("\n", 1)[0].split("\t") != list(COLUMNS):
-        path.unlink()
-        for line in old:
-            append_segment(path, line)
-    new = not path.exists()
+        atomic_write(path, lambda fh: fh.write(_tsv(old).encode()))  # today's header
     with path.open("a", newline="") as fh:
-        writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
-        if new:
-            writer.writerow(COLUMNS)
-        writer.writerow([_cell(v) for v in astuple(segment)])
+        fh.write(_tsv([segment], header=not old))
+
+
+def _tsv(lines: list[Segment], header: bool = True) -> str:
+    """Segments as tab-separated lines (with :data:`COLUMNS` first, with ``header``)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    if header:
+        writer.writerow(COLUMNS)
+    writer.writerows([_cell(v) for v in astuple(line)] for line in lines)
+    return out.getvalue()
 
 
 def read_segments(path: Path) -> list[Segment]:

@@ -169,13 +169,24 @@ class RecordLog:
         line = json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("ab") as fh:
-            if fh.tell() > 0:
+            _lock(fh)  # another writer (a time box, a re-time) appends one whole line at a time
+            if fh.seek(0, os.SEEK_END) > 0:  # the end now, after any other writer's line
                 _cut_torn_tail(self.path, fh)
             fh.write(line.encode())
             fh.flush()
             os.fsync(fh.fileno())
         self.records()[settings_key(spec.settings())] = record
         return record
+
+
+def _lock(fh: Any) -> None:
+    """Hold an exclusive lock on the open file until it is closed (where the platform has
+    ``fcntl``)."""
+    try:
+        import fcntl
+    except ImportError:  # not on Windows
+        return
+    fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
 
 
 def _commit(record: dict[str, Any]) -> str:

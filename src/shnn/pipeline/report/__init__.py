@@ -19,6 +19,7 @@ from ``shnn.pipeline.report`` itself.
 
 from shnn.pipeline.report import times
 from shnn.pipeline.report.claims import (
+    DP_STEP_SLACK,
     Claim,
     at_preset,
     claim_aswim_equals_swim,
@@ -89,6 +90,7 @@ from shnn.pipeline.report.rows import (
 )
 
 __all__ = [
+    "DP_STEP_SLACK",
     "times",
     "AGREES",
     "ARTIFACTS",

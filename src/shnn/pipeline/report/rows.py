@@ -48,7 +48,6 @@ class Row:
     note: str = ""
 
 
-
 def verdict(ours: float, paper: float, tol: float) -> tuple[float, str]:
     """``(ratio, verdict)``: agrees when ``1/tol <= ours/paper <= tol``."""
     ratio = ours / paper
@@ -221,8 +220,6 @@ def sweep_rows(sweep_id: str, sweep: dict[str, Any], summary: list[dict[str, Any
                             float(o["err_mean"]) if o else math.nan, math.nan, tol,
                             NOT_COMPARABLE, why))
     return rows
-
-
 
 
 def planned_table(artifact: str, config: dict[str, Any], paper: list[dict[str, Any]],

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from shnn.pipeline.aggregate import by_value
 from shnn.pipeline.manifest import METHOD_LABELS
 from shnn.pipeline.report.facts import AGREES, DIFFERS, SWEEP_ARTIFACT
 
@@ -52,11 +53,10 @@ class TimeRow:
 
 
 def _means(rows: list[dict[str, Any]], sweep_id: str) -> dict[float, dict[str, float]]:
-    out: dict[float, dict[str, float]] = {}
-    for r in rows:
-        if r["sweep"] == sweep_id and not math.isnan(float(r["time_mean"])):
-            out.setdefault(float(r["value"]), {})[r["method"]] = float(r["time_mean"])
-    return out
+    """``{value: {method: mean fit seconds}}`` of one sweep, points not run yet (NaN) left out."""
+    means = by_value(rows, sweep_id, "time_mean")
+    return {v: {m: t for m, t in by_method.items() if not math.isnan(t)}
+            for v, by_method in means.items()}
 
 
 def point_rows(sweep_id: str, key: str, ours: dict[float, dict[str, float]],
