@@ -24,7 +24,10 @@ STORE = ROOT / PAPER["store_dir"]
 
 
 def _committed_lines() -> list[tuple[Path, dict]]:
-    return [(path, json.loads(line)) for path in sorted(STORE.glob("**/*.jsonl"))
+    """Every line of the store's record logs (sweep shards and Adam baselines; not its machine
+    log, ``machines.jsonl``)."""
+    logs = sorted([*STORE.glob("sweeps/*/*.jsonl"), *STORE.glob("hnn/*.jsonl")])
+    return [(path, json.loads(line)) for path in logs
             for line in path.read_text().splitlines() if line.strip()]
 
 
