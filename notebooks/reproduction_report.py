@@ -156,8 +156,8 @@ checks = {"1": lambda: report.claim_small_domains(summary),
           "T2": lambda: report.claim_table2(tab02),
           "T1": lambda: report.claim_table1(tab01, tab01_sweep)}
 claims = [report.not_run_claim(claim_id, not_run) or check() for claim_id, check in checks.items()]
-claims = [report.at_preset(c, config, (ec_diffs + en_diffs) if c.claim == "7" else ())
-          for c in claims]
+claims = [report.on_part(report.at_preset(c, config, (ec_diffs + en_diffs) if c.claim == "7"
+                                          else ()), config, summary) for c in claims]
 for c in claims:
     print(f"[{c.verdict}] {c.claim}: {c.text}\n    {c.evidence}")
 

@@ -623,3 +623,19 @@ def _paper_claims() -> list[report.Claim]:
 @pytest.mark.parametrize("claim", _paper_claims(), ids=lambda c: c.claim)
 def test_every_claim_check_passes_on_the_papers_own_numbers(claim: report.Claim) -> None:
     assert claim.verdict == report.REPRODUCED, claim.evidence
+
+
+def test_a_claim_judged_on_part_of_its_sweep_says_so() -> None:
+    from shnn.pipeline.config import load
+
+    paper = load(Path(__file__).resolve().parents[1] / "config" / "paper.yaml")
+    rows = dp_close(1.5)  # widths 500-2000 of dp; dp-wide continues dp from 5500
+    claim = report.claim_dp_close(rows)
+    part = report.on_part(claim, paper, rows)
+    assert part.verdict == claim.verdict
+    assert part.evidence == (f"{claim.evidence}; judged on dp width 500-2000 only (width "
+                             "5500-10000, sweep dp-wide, not run yet)")
+    table2 = report.Claim("T2", "t", report.REPRODUCED, "e")  # reads width 5000 only
+    assert report.on_part(table2, paper, rows) == table2
+    smoke = load(Path(__file__).resolve().parents[1] / "config" / "smoke.yaml")
+    assert report.on_part(claim, smoke, rows) == claim  # nothing continues dp there

@@ -35,6 +35,7 @@ from shnn.pipeline.report.claims import (
     claim_wide_domains,
     data_size_differences,
     not_run_claim,
+    on_part,
 )
 from shnn.pipeline.report.facts import (
     AGREES,
@@ -139,6 +140,7 @@ __all__ = [
     "mark_not_run",
     "markdown",
     "not_run_claim",
+    "on_part",
     "not_run_note",
     "not_run_notes",
     "planned_summary",

@@ -269,6 +269,38 @@ def data_size_differences(config: dict[str, Any], sweeps: Iterable[str]) -> list
     return out
 
 
+#: The claims that read every value of their sweeps (the others read fixed points, which a
+#: continuation does not add to).
+WHOLE_SWEEP_CLAIMS = ("4", "5", "DP")
+
+
+def on_part(claim: Claim, config: dict[str, Any], summary: list[dict[str, Any]]) -> Claim:
+    """``claim``, its evidence saying so when it was judged on part of its data: it reads every
+    value of a sweep (:data:`WHOLE_SWEEP_CLAIMS`) that another continues (the paper preset's dp
+    by dp-wide) and the figure does not show those values yet (``summary``: the figure CSVs'
+    rows)."""
+    from shnn.pipeline.config import continuations
+
+    if claim.claim not in WHOLE_SWEEP_CLAIMS:
+        return claim
+    notes = []
+    for sweep_id in CLAIM_SWEEPS[claim.claim]:
+        later = continuations(config, sweep_id) if sweep_id in config["sweeps"] else []
+        shown = sorted({float(r["value"]) for r in summary if r["sweep"] == sweep_id})
+        if not later or not shown:
+            continue
+        key = next(iter(config["sweeps"][sweep_id]["vary"]))
+        missing = sorted(float(v) for c in later for v in config["sweeps"][c]["vary"][key]
+                         if float(v) not in shown)
+        if missing:
+            notes.append(f"judged on {sweep_id} {key} {shown[0]:g}-{shown[-1]:g} only "
+                         f"({key} {missing[0]:g}-{missing[-1]:g}, sweep "
+                         f"{', '.join(later)}, not run yet)")
+    if not notes or claim.verdict == NOT_RUN:
+        return claim
+    return replace(claim, evidence=f"{claim.evidence}; {'; '.join(notes)}")
+
+
 def at_preset(claim: Claim, config: dict[str, Any], extra: Iterable[str] = ()) -> Claim:
     """``claim``, marked not comparable when the data it reads were not of the paper's sizes.
 
