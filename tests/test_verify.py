@@ -236,8 +236,8 @@ def test_recompute_rejects_an_unknown_baseline(tmp_path, write_preset, capsys):
 
 
 @pytest.mark.parametrize("args, needle", [
-    (["--recompute", "1", "--seed", "-1"], "argument --seed: must be at least 0, got '-1'"),
-    (["--recompute", "0"], "argument --recompute: must be at least 1, got '0'"),
+    (["--recompute", "1", "--seed", "-1"], "argument --seed: must be >= 0, got -1"),
+    (["--recompute", "0"], "argument --recompute: must be >= 1, got 0"),
     (["--budget", "5"], "--budget: only with --recompute N"),
     (["--seed", "3", "--baseline", "sp-small"], "--seed, --baseline: only with --recompute N"),
     (["--recompute", "2"], "no stored fit to recompute")])

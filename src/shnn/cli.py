@@ -108,19 +108,6 @@ _positive = _finite_number(zero_allowed=False)
 _nonnegative = _finite_number(zero_allowed=True)
 
 
-def _whole(least: int) -> Any:
-    """An argparse type: a whole number of at least ``least``."""
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < least:
-            raise argparse.ArgumentTypeError(f"must be at least {least}, got {text!r}")
-        return value
-    return parse
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The ``shnn`` argument parser."""
     parser = ArgumentParser(prog="shnn", description="Sampled Hamiltonian neural networks "
@@ -223,12 +210,12 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--config", required=True, help="preset YAML, e.g. config/default.yaml")
     verify.add_argument("--runs-dir", help="folder of per-fit records (default: the preset's "
                         "runs_dir; unused when the preset has a store_dir)")
-    verify.add_argument("--recompute", type=_whole(1), metavar="N",
+    verify.add_argument("--recompute", type=_int_at_least(1), metavar="N",
                         help="instead: draw N stored fits at random (spread over sweeps and "
                         "methods), recompute each from its stored settings and compare errors "
                         "and times; exit status 1 if an error differs beyond the cross-CPU "
                         "tolerance")
-    verify.add_argument("--seed", type=_whole(0),
+    verify.add_argument("--seed", type=_int_at_least(0),
                         help="--recompute: the seed of the draw (default 0)")
     verify.add_argument("--budget", type=_positive, metavar="MINUTES",
                         help="--recompute: start no fit that its stored time says would end "
