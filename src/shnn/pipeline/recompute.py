@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from shnn.pipeline.machine import Usage
 from shnn.pipeline.records import FitSpec
 
 #: The largest relative difference of a recomputed error that is not a real difference.
@@ -131,18 +132,26 @@ class Recomputed:
         return verdict(self.difference)
 
 
-def recompute(fit: StoredFit) -> Recomputed:
-    """Fit ``fit`` again from its stored settings (fresh data) and compare every error."""
+def refit(spec: FitSpec, stored: dict[str, Any]) -> tuple[dict[str, Any], Usage, float]:
+    """Fit ``spec`` again from its settings (its data made first, outside the timed part, as a
+    sweep shares it): ``(results, usage, difference)``, the largest relative difference of
+    its errors (and an Adam baseline's final loss) from the ``stored`` record's."""
     from shnn.pipeline.machine import Meter
     from shnn.pipeline.sweeps import run_fit, spec_dataset
 
-    data = spec_dataset(fit.spec)  # made before the timed part, as a sweep shares it
+    data = spec_dataset(spec)
     meter = Meter()
-    results = run_fit(fit.spec, data)
+    results = run_fit(spec, data)
     usage = meter.stop()
-    keys = ERROR_KEYS + (("final_loss",) if fit.spec.method == "hnn" else ())
+    keys = ERROR_KEYS + (("final_loss",) if spec.method == "hnn" else ())
+    return results, usage, largest_difference(results, stored, keys)
+
+
+def recompute(fit: StoredFit) -> Recomputed:
+    """Fit ``fit`` again from its stored settings and compare every error (:func:`refit`)."""
+    results, usage, difference = refit(fit.spec, fit.record)
     return Recomputed(fit, results["test_rel_l2_H"], results["fit_seconds"], usage.contention,
-                      largest_difference(results, fit.record, keys))
+                      difference)
 
 
 def run(config_path: str, n: int, seed: int, budget_minutes: float | None = None,

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from shnn.pipeline import machine
-from shnn.pipeline.recompute import BITWISE, ERROR_KEYS, WITHIN, largest_difference, verdict
+from shnn.pipeline.recompute import BITWISE, WITHIN, refit, verdict
 from shnn.pipeline.records import FitSpec
 
 #: A fit more than this many times its point's median (same method) is an outlier.
@@ -156,13 +156,7 @@ def retime(suspect: Suspect) -> dict[str, Any] | None:
     """Fit ``suspect`` again here; the record to append (its errors the stored ones, its times
     and machine new), or ``None`` if the re-time itself ran contended. :class:`ErrorsDiffer` if
     an error differs beyond the cross-CPU tolerance."""
-    from shnn.pipeline.sweeps import run_fit, spec_dataset
-
-    data = spec_dataset(suspect.spec)  # made before the timed part, as a sweep shares it
-    meter = machine.Meter()
-    results = run_fit(suspect.spec, data)
-    usage = meter.stop()
-    difference = largest_difference(results, suspect.record, ERROR_KEYS)
+    results, usage, difference = refit(suspect.spec, suspect.record)
     if verdict(difference) not in (BITWISE, WITHIN):
         raise ErrorsDiffer(f"{suspect.name}: recomputed errors differ from the stored ones by "
                            f"{difference:.1e} (relative): nothing stored")
