@@ -5,17 +5,20 @@
 #   snakemake --cores all figures/fig02_single_pendulum.pdf   rebuild one figure
 import functools
 import json
+import shlex
 import sys
 
 from snakemake.exceptions import WorkflowError
 
 import shnn.pipeline.config
 import shnn.pipeline.experiments
+import shnn.pipeline.jobs
 import shnn.pipeline.manifest
+import shnn.pipeline.progress
 import shnn.pipeline.resources
+import shnn.pipeline.scale
 import shnn.pipeline.store
 import shnn.pipeline.sweeps
-import shnn.pipeline.timebox
 import shnn.systems
 from shnn import pipeline  # pipeline.config: `config` is Snakemake's own dict
 
@@ -51,8 +54,7 @@ PY = sys.executable
 # only in the presets that define its sweep: smoke and default).
 ARTIFACTS = {a.name: a for a in pipeline.manifest.artifacts_in(CFG)}
 # Declared resources of the compute jobs, from the committed benchmark measurements.
-COSTS = pipeline.resources.CostModel.from_files("bench/results/paper_estimate.json",
-                                            "bench/results/adam_speed.json")
+COSTS = pipeline.resources.CostModel.committed()
 
 
 @functools.cache
@@ -94,7 +96,7 @@ def shard_csv(sweep_id, label):
     if STORE and not pipeline.sweeps.missing_fits(
             sweep_id, sweep, pipeline.sweeps.shard_value(sweep_id, sweep, label), STORE):
         return f"{RES}/sweeps/{sweep_id}/stored~{label}.csv"
-    return f"{RES}/sweeps/{sweep_id}/value~{label}.csv"
+    return pipeline.jobs.shard_csv(RES, sweep_id, label)
 
 
 @functools.cache
@@ -103,7 +105,7 @@ def hnn_csv(case):
     if STORE and pipeline.sweeps.baseline_spec(CFG, case) in pipeline.store.RecordLog(
             pipeline.store.baseline_log_path(STORE, case)):
         return f"{RES}/hnn/stored/{case}.csv"
-    return f"{RES}/hnn/{case}.csv"
+    return pipeline.jobs.baseline_csv(RES, case)
 
 
 def artifact_files(name):
@@ -173,7 +175,9 @@ def artifact_inputs(art):
         made += [out for name in REPORTED for out in artifact_files(name)
                  if out.endswith(".csv")]
         if STORE:  # the "not run yet: N% done" notes of the artifacts not complete yet
-            made += pipeline.timebox.progress_inputs(CFG)
+            made += pipeline.progress.progress_inputs(CFG)
+    if STORE and sweeps:  # time panels on one machine's scale (shnn.pipeline.scale)
+        made += pipeline.scale.scale_files(STORE)
     return [f"{RES}/notebooks/src/{art.notebook_name}.ipynb", CONFIG_FILE,
             *pipeline.manifest.module_files(art.notebook), *pipeline.manifest.NOTEBOOK_DATA,
             *art.data,
@@ -185,7 +189,7 @@ def artifact_inputs(art):
 # The paper preset's report covers the artifacts whose inputs are complete in the store (the
 # others are "not run yet" with the fraction done); the other presets' covers all.
 REPORTED = [name for name, art in ARTIFACTS.items() if art.is_paper_result
-            and (not STORE or name in pipeline.timebox.renderable_artifacts(CFG))]
+            and (not STORE or name in pipeline.progress.renderable_artifacts(CFG))]
 
 
 include: "rules/compute.smk"

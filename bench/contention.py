@@ -2,7 +2,7 @@
 busy processes.
 
 Recomputes committed paper fits (the double pendulum at one width, repeat 0, one fit per
-method given) through the same path as the time box (:func:`shnn.pipeline.sweeps.fit_record`,
+method given) through the same path as the time box (:func:`shnn.pipeline.fitting.fit_record`,
 into a temporary folder) three times each: alone, beside one busy process, beside two (each
 a Python loop that never sleeps). Every recompute must give the committed error bitwise (same
 kind of CPU) or the run stops: it is the stored fit, only timed again. Writes JSON with, per
@@ -25,8 +25,9 @@ from pathlib import Path
 
 from shnn.pipeline import machine
 from shnn.pipeline.config import load
+from shnn.pipeline.fitting import fit_record
 from shnn.pipeline.store import RecordLog, shard_log_path
-from shnn.pipeline.sweeps import fit_record, shard_label, sweep_points
+from shnn.pipeline.sweeps import shard_label, sweep_points
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -67,6 +67,14 @@ notebook.save(fig, summary, out_stem, preset)
 plt.show()
 
 # %% [markdown]
+# Which machine timed the fits of panel (c), read from their records: times compare within the
+# panel only where they come from one machine (or from calibrated machines: each time box times
+# one reference fit, `records/paper/machines.jsonl`).
+
+# %%
+print(data.timing("sp-large"))
+
+# %% [markdown]
 # Key numbers, rounded to one decimal of log10 so that they are robust to BLAS and thread
 # count (nbval checks this cell).
 
@@ -79,8 +87,8 @@ print(aggregate.log10_means_text(summary, data.sweep_ids))
 # sp-small and sp-large, `data/paper/sweeps.csv`; width 1000 feeds Table 1): our mean test
 # error over the preset's repeats (seeds 3943 + r, the paper's first repeats) against the
 # paper's 10-repeat mean, and the ratio. The digits at the 1e-10 level depend on the LAPACK
-# build (docs/method.md §15.3); our times are on the machine that ran each fit (this one; at
-# the paper preset, each session's), the paper's on a 64-core node.
+# build (docs/method.md §15.3); our times are on the machines that ran the fits (named under
+# the figure), the paper's on a 64-core node.
 
 # %%
 display(Markdown(aggregate.comparison_markdown(data.paper_comparison(), "width")))

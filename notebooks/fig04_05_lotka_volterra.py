@@ -21,8 +21,8 @@
 # fit time (`kind = "time"`: sampling plus least squares, both stages for A-SWIM) against the
 # hidden-layer width. The pipeline renders this notebook twice, once per figure. Lines are
 # means over repeats, bands min to max; the paper's means are drawn faintly dashed behind
-# ours. The paper's times come from a 64-core node, ours from the machine that ran each fit
-# (this one; at the paper preset, each session's): compare shapes and ratios (A-SWIM about
+# ours. The paper's times come from a 64-core node, ours from the machines that ran the fits
+# (named under figure 5): compare shapes and ratios (A-SWIM about
 # 2.2-2.4x U-SWIM), not absolute values.
 #
 # The parameters below are the smoke scale, so the notebook runs on its own; the pipeline
@@ -76,6 +76,16 @@ fig.suptitle(f"Lotka-Volterra {quantity} (preset: {preset}, {settings['repeats']
              f"N = {settings['train_size']}; dashed: paper, 10 repeats)")
 notebook.save(fig, summary, out_stem, preset)
 plt.show()
+
+# %% [markdown]
+# Figure 5: which machines timed each panel's fits, read from their records. Times compare
+# within a panel only where they come from one machine (or from calibrated machines: each time
+# box times one reference fit, `records/paper/machines.jsonl`).
+
+# %%
+if kind == "time":
+    for sweep_id in sweeps:
+        print(data.timing(sweep_id))
 
 # %% [markdown]
 # Key numbers (nbval checks this cell): the errors rounded to one decimal of log10. Times

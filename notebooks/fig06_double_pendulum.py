@@ -78,6 +78,15 @@ notebook.save(fig, summary, out_stem, preset)
 plt.show()
 
 # %% [markdown]
+# Which machines timed the fits of panel (b), read from their records: times compare within the
+# panel only where they come from one machine (or from calibrated machines: each time box times
+# one reference fit, `records/paper/machines.jsonl`).
+
+# %%
+for shown in data.sweep_ids:
+    print(data.timing(shown))
+
+# %% [markdown]
 # Key numbers, rounded to one decimal of log10 (nbval checks this cell).
 
 # %%

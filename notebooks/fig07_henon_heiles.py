@@ -71,6 +71,14 @@ notebook.save(fig, summary, out_stem, preset)
 plt.show()
 
 # %% [markdown]
+# Which machines timed the fits of panel (b), read from their records: times compare within the
+# panel only where they come from one machine (or from calibrated machines: each time box times
+# one reference fit, `records/paper/machines.jsonl`).
+
+# %%
+print(data.timing(sweep))
+
+# %% [markdown]
 # Key numbers, rounded to one decimal of log10 (nbval checks this cell).
 
 # %%

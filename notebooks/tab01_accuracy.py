@@ -35,61 +35,36 @@ paper_hnn_csv: str = "data/paper/hnn.csv"  # the paper's HNN runs (version 2 in 
 paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables, one per sweep
 
 # %% [markdown]
-# Imports, and the repository root as working directory.
+# Set-up (the repository root as working directory), then the Adam baselines (running any that
+# are missing), the sampled fits at the table width (means over repeats) and the paper's
+# numbers at that width (`shnn.pipeline.tables.load_inputs`).
 
 # %%
 from IPython.display import Markdown, display
 
-from shnn.pipeline import aggregate, notebook, tables
-from shnn.pipeline.config import load
+from shnn.pipeline import notebook, tables
 from shnn.pipeline.manifest import METHOD_LABELS, METHODS
-from shnn.pipeline.sweeps import load_sweeps
 
 notebook.setup()
-
-# %% [markdown]
-# Collect the sampled fits at the table width and the Adam baselines (running any that are
-# missing), and the paper's numbers.
-
-# %%
-config = load(config_path)
 cases = {"sp-small": ("Single pendulum", r"[-2\pi,2\pi]\times[-1,1]"),
          "sp-large": ("Single pendulum", r"[-2\pi,2\pi]\times[-6,6]"),
          "lv-zero-small": ("Lotka-Volterra", r"[-2,2]^2"),
          "lv-zero-large": ("Lotka-Volterra", r"[-5,5]^2"),
          "lv-five": ("Lotka-Volterra (shifted)", r"[0,8]^2")}
+data = tables.load_inputs(config_path, cases, sweeps_dir, runs_dir, hnn_dir, paper_csv,
+                          paper_hnn_csv, version=2)
+config = data.config
 width = {config["hnn"][c]["width"] for c in cases}.pop()
-summary = [r for r in aggregate.summarize(load_sweeps(config, cases, sweeps_dir, runs_dir))
-           if r["value"] == width]
-hnn = tables.read_baselines(config, cases, hnn_dir, runs_dir)
-paper = aggregate.load_paper(paper_csv)
-paper_hnn = tables.read_paper_hnn(paper_hnn_csv, version=2)
 repeats = config["sweeps"]["sp-small"]["repeats"]
 print(f"preset {preset}: width {width}, sampled means over {repeats} repeats; HNN steps "
       + ", ".join(f"{c} {config['hnn'][c]['steps']}" for c in cases))
 
 # %% [markdown]
-# One table row per system and domain, ours next to the paper's (errors, times, ratios).
+# One table row per system and domain, ours next to the paper's (errors, times, ratios; NaN
+# where the paper has no point at the table width).
 
 # %%
-rows = []
-for case, (system, domain) in cases.items():
-    h = hnn[case]
-    p = paper_hnn[case]
-    rows.append({"system": system, "domain": domain, "method": "hnn", "err": h["test_rel_l2_H"],
-                 "seconds": h["fit_seconds"], "repeats": 1, "steps": h["steps"],
-                 "paper_err": float(p["err"]), "paper_seconds": float(p["seconds"]),
-                 "paper_steps": int(p["steps"])})
-    for m in METHODS:
-        ours = next(r for r in summary if r["sweep"] == case and r["method"] == m)
-        theirs = [r for r in paper if r["sweep"] == case and r["method"] == m
-                  and r["value"] == width]
-        rows.append({"system": system, "domain": domain, "method": m, "err": ours["err_mean"],
-                     "seconds": ours["time_mean"], "repeats": ours["repeats"], "steps": "",
-                     "paper_err": theirs[0]["err_mean"] if theirs else float("nan"),
-                     "paper_seconds": theirs[0]["time_mean"] if theirs else float("nan"),
-                     "paper_steps": ""})
-rows = tables.with_ratios(rows)
+rows = tables.table1_rows(cases, data.hnn, data.sampled, data.paper_hnn, data.paper, METHODS)
 tables.write_csv(rows, f"{out_stem}.csv", preset, width=width)
 
 # %% [markdown]
@@ -99,31 +74,19 @@ tables.write_csv(rows, f"{out_stem}.csv", preset, width=width)
 # %%
 labels = {**METHOD_LABELS, "hnn": "HNN (Adam)"}
 columns = ["hnn", *METHODS]
-
-
-def table(key_err, key_sec, latex=False):
-    lines = []
-    for system, domain in cases.values():
-        row = {r["method"]: r for r in rows if r["domain"] == domain}
-        best = min(row, key=lambda m: row[m][key_err])
-        cells = [tables.bold(f"{row[m][key_err]:.2e} ({row[m][key_sec]:.1f} s)", m == best,
-                             latex) for m in columns]
-        lines.append(tables.table_line([system, f"${domain}$", *cells], latex))
-    return lines
-
-
 steps = ", ".join(sorted({str(config["hnn"][c]["steps"]) for c in cases}))
 where = f"; {tables.STORED_TIMES}" if config.get("store_dir") else " on this machine's CPU"
 caption = (f"Relative L2 test error of H (training time) at width {width}; preset {preset}: "
            f"sampled columns are means over {repeats} repeats, the HNN is one Adam run of "
            f"{steps} steps{where}.")
 header = ["System", "Domain", *(labels[m] for m in columns)]
-md = tables.markdown(f"Table 1 (preset: {preset})", caption, header, table("err", "seconds"),
+md = tables.markdown(f"Table 1 (preset: {preset})", caption, header,
+                     tables.table1_lines(rows, cases, columns, "err", "seconds"),
                      "The paper's Table 1 (HNN version 2, float64 on a GPU, 15000/30000 "
                      "steps; sampled: 10 repeats on a 64-core node):",
-                     table("paper_err", "paper_seconds"))
+                     tables.table1_lines(rows, cases, columns, "paper_err", "paper_seconds"))
 tex = tables.latex(caption, "ll" + "l" * len(columns), header,
-                   table("err", "seconds", latex=True))
+                   tables.table1_lines(rows, cases, columns, "err", "seconds", latex=True))
 tables.write_text(out_stem, md, tex)
 display(Markdown(md))
 

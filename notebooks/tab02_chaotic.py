@@ -41,38 +41,22 @@ paper_hnn_csv: str = "data/paper/hnn.csv"  # the paper's HNN runs (version 3 in 
 paper_csv: str = "data/paper/sweeps.csv"  # the paper's appendix tables, one per sweep
 
 # %% [markdown]
-# Imports, and the repository root as working directory.
+# Set-up (the repository root as working directory), then the Adam baselines (running any that
+# are missing), the sampled fits at the HNN's width (double pendulum) or at the HNN's α
+# (Hénon–Heiles, fixed width), means over repeats, and the paper's numbers at width 5000
+# (`shnn.pipeline.tables.load_inputs`).
 
 # %%
 from IPython.display import Markdown, display
 
-from shnn.pipeline import aggregate, notebook, tables
-from shnn.pipeline.config import load
+from shnn.pipeline import notebook, tables
 from shnn.pipeline.manifest import METHOD_LABELS, METHODS
-from shnn.pipeline.sweeps import baseline_spec, load_sweeps
 
 notebook.setup()
-
-# %% [markdown]
-# Collect the Adam baselines (running any that are missing), the sampled fits at the HNN's
-# width (double pendulum) or at the HNN's α (Hénon–Heiles, fixed width), and the paper's
-# numbers at width 5000.
-
-# %%
-config = load(config_path)
 cases = {"dp": "Double pendulum", "hh": "Hénon-Heiles (α = 1)"}
-hnn = tables.read_baselines(config, cases, hnn_dir, runs_dir)
-sampled = {}
-for case in cases:
-    spec = baseline_spec(config, case)
-    key = next(iter(config["sweeps"][case]["vary"]))
-    value = spec.width if key == "width" else spec.params[key]
-    summary = aggregate.summarize(load_sweeps(config, [case], sweeps_dir, runs_dir))
-    sampled[case] = {r["method"]: r for r in summary if float(r["value"]) == value}
-paper_value = {"dp": 5000.0, "hh": 1.0}
-paper = {case: {r["method"]: r for r in aggregate.load_paper(paper_csv)
-                if r["sweep"] == case and r["value"] == paper_value[case]} for case in cases}
-paper_hnn = tables.read_paper_hnn(paper_hnn_csv, version=3)
+data = tables.load_inputs(config_path, cases, sweeps_dir, runs_dir, hnn_dir, paper_csv,
+                          paper_hnn_csv, version=3, paper_values={"dp": 5000.0, "hh": 1.0})
+config, hnn, sampled, paper_hnn = data.config, data.hnn, data.sampled, data.paper_hnn
 for case in cases:
     h = hnn[case]
     print(f"{case}: HNN width {h['width']}, {h['steps']} steps, lr {h['lr']}; sampled at "
@@ -83,7 +67,7 @@ for case in cases:
 # over the HNN of the same system (`shnn.pipeline.tables.table2_rows`).
 
 # %%
-rows = tables.table2_rows(cases, hnn, sampled, paper_hnn, paper, METHODS)
+rows = tables.table2_rows(cases, hnn, sampled, paper_hnn, data.paper, METHODS)
 tables.write_csv(rows, f"{out_stem}.csv", preset)
 
 # %% [markdown]
@@ -92,27 +76,7 @@ tables.write_csv(rows, f"{out_stem}.csv", preset)
 
 # %%
 labels = {**METHOD_LABELS, "hnn": "HNN (Adam, CPU)"}
-
-
-def seconds(value):
-    return f"{value:.1f}" if value >= 1 else f"{value:.2g}"
-
-
-def table(err_key, sec_key, speed_key, latex=False):
-    lines = []
-    for m in ["hnn", *METHODS]:
-        cells = [labels[m]]
-        for system in cases.values():
-            col = {r["method"]: r for r in rows if r["system"] == system}
-            best_err = min(col, key=lambda k: col[k][err_key])
-            best_sec = min(col, key=lambda k: col[k][sec_key])
-            speed = "" if m == "hnn" else f" ({col[m][speed_key]:.0f}x)"
-            cells += [tables.bold(seconds(col[m][sec_key]), m == best_sec, latex) + speed,
-                      tables.bold(f"{col[m][err_key]:.2e}", m == best_err, latex)]
-        lines.append(tables.table_line(cells, latex))
-    return lines
-
-
+columns = ["hnn", *METHODS]
 settings = "; ".join(f"{cases[c]}: width {hnn[c]['width']}, HNN {hnn[c]['steps']} steps, "
                      f"sampled means over {sampled[c]['elm']['repeats']} repeats" for c in cases)
 caption = (f"Training time in seconds (speed-up over the HNN) and relative L2 test error of "
@@ -125,13 +89,16 @@ else:
     caption += "all times on this machine's CPU."
 header = ["Method", *(f"{s} {c}" for s in cases.values() for c in ("time (s)", "rel. L2"))]
 md = tables.markdown(f"Table 2 (preset: {preset})", caption, header,
-                     table("err", "seconds", "speedup"),
+                     tables.table2_lines(rows, cases, columns, labels, "err", "seconds",
+                                         "speedup"),
                      "The paper's Table 2 (width 5000; HNN version 3, 180000 steps on a "
                      "64-thread CPU; sampled: 10 repeats on the same node):",
-                     table("paper_err", "paper_seconds", "paper_speedup"))
+                     tables.table2_lines(rows, cases, columns, labels, "paper_err",
+                                         "paper_seconds", "paper_speedup"))
 tex = tables.latex(caption, "l" + "rr" * len(cases),
                    ["Method", *[f"{s} time (s) & rel. $L^2$" for s in cases.values()]],
-                   table("err", "seconds", "speedup", latex=True))
+                   tables.table2_lines(rows, cases, columns, labels, "err", "seconds",
+                                       "speedup", latex=True))
 tables.write_text(out_stem, md, tex)
 display(Markdown(md))
 

@@ -17,9 +17,11 @@ rule sweep_shard:
         COMPUTE_CODE,
         lambda w: shnn.systems.source_files(CFG["sweeps"][w.sweep]["system"]),
     output:
-        f"{RES}/sweeps/{{sweep}}/value~{{value}}.csv",
+        pipeline.jobs.shard_csv(RES, "{sweep}", "{value}"),
     params:
         spec=lambda w: json.dumps(CFG["sweeps"][w.sweep], sort_keys=True),
+        command=lambda w: shlex.join(pipeline.jobs.shard_command(
+            CONFIG_FILE, CFG, w.sweep, w.value, benchmark=True)),
     threads: THREADS
     resources:
         mem_mb=lambda w: shard_resources(w.sweep, w.value)["mem_mb"],
@@ -28,10 +30,7 @@ rule sweep_shard:
         f"{RES}/logs/sweep_{{sweep}}/value~{{value}}.log",
     shell:
         "OPENBLAS_NUM_THREADS={threads} OMP_NUM_THREADS={threads} MKL_NUM_THREADS={threads} "
-        "{PY} -m shnn.cli sweep --config {CONFIG_FILE} --sweep {wildcards.sweep} "
-        "--value {wildcards.value} --runs-dir {RUNS} --csv {output} "
-        f"--benchmark {RES}/benchmarks/sweep_{{wildcards.sweep}}/value~{{wildcards.value}}.tsv "
-        "> {log} 2>&1"
+        "{params.command} > {log} 2>&1"
 
 
 rule sweep:
@@ -82,11 +81,11 @@ rule hnn_baseline:
         CONFIG_FILE,
         COMPUTE_CODE,
     output:
-        f"{RES}/hnn/{{case}}.csv",
+        pipeline.jobs.baseline_csv(RES, "{case}"),
     params:
         spec=lambda w: json.dumps(CFG["hnn"][w.case], sort_keys=True),
-        checkpoint=lambda w: (f"--checkpoint {pipeline.store.checkpoint_path(STORE, w.case)}"
-                              if STORE else ""),
+        command=lambda w: shlex.join(pipeline.jobs.baseline_command(
+            CONFIG_FILE, CFG, w.case, benchmark=True)),
     threads: THREADS
     resources:
         mem_mb=lambda w: baseline_resources(w.case)["mem_mb"],
@@ -95,9 +94,7 @@ rule hnn_baseline:
         f"{RES}/logs/hnn_{{case}}.log",
     shell:
         "OPENBLAS_NUM_THREADS={threads} OMP_NUM_THREADS={threads} MKL_NUM_THREADS={threads} "
-        "{PY} -m shnn.cli baseline --config {CONFIG_FILE} --case {wildcards.case} "
-        "--runs-dir {RUNS} --csv {output} {params.checkpoint} "
-        f"--benchmark {RES}/benchmarks/hnn_{{wildcards.case}}.tsv > {{log}} 2>&1"
+        "{params.command} > {log} 2>&1"
 
 
 rule experiment:

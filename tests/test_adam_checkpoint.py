@@ -17,8 +17,10 @@ import pytest
 import torch
 
 import shnn.adam as adam
+import shnn.adam_checkpoint as adam_checkpoint
 from shnn import systems
-from shnn.adam import AdamHNN, TrainingStopped, remove_checkpoint
+from shnn.adam import AdamHNN
+from shnn.adam_checkpoint import TrainingStopped, remove_checkpoint
 from shnn.data import Domain, make_dataset
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -58,10 +60,11 @@ def read(path):
 
 
 def fake_clock(monkeypatch, stop_at):
-    """``time.time()`` in shnn.adam returns 0, 1, 2, ... (one call per step boundary), so a
-    deadline of ``stop_at - 0.5`` stops training just before step ``stop_at``."""
+    """``time.time()`` in shnn.adam_checkpoint (the deadline's clock) returns 0, 1, 2, ... (one
+    call per step boundary), so a deadline of ``stop_at - 0.5`` stops training just before
+    step ``stop_at``."""
     calls = iter(range(10**9))
-    monkeypatch.setattr(adam, "time", types.SimpleNamespace(
+    monkeypatch.setattr(adam_checkpoint, "time", types.SimpleNamespace(
         perf_counter=time.perf_counter, time=lambda: float(next(calls))))
     return stop_at - 0.5
 

@@ -25,3 +25,23 @@ def test_a_calibration_is_logged_by_boot_and_scales_records(tmp_path):
     record = {"machine": machine.identity()}
     assert calibration.scale(record, calibrations, 2 * found["median_seconds"]) == 2.0
     assert calibration.scale({"load_per_cpu": 1.0}, calibrations, 1.0) is None
+
+
+def _fit(boot: str | None, cpu: str = "Some CPU") -> dict:
+    record = {"fit_seconds": 1.0}
+    if boot is not None:
+        record["machine"] = {"boot": boot, "cpu": cpu, "cores": 2,
+                             "blas": {"library": "openblas", "kernels": "Haswell"}}
+    return record
+
+
+def test_the_timing_note_says_one_machine_only_when_every_fit_names_the_same_one():
+    one = calibration.timing_note([_fit("aaaaaaaa-1"), _fit("aaaaaaaa-1")], {"aaaaaaaa-1": 2.5})
+    assert one == ("all 2 fits timed on one machine aaaaaaaa (Some CPU, 2 cores, openblas "
+                   "Haswell; reference fit 2.50 s)")
+    mixed = calibration.timing_note([_fit(None), _fit(None), _fit("bbbbbbbb-2")], {})
+    assert mixed.startswith("3 fits timed on 2 machines, not on one scale: 2 fits made before")
+    assert ("1 fit on machine bbbbbbbb (Some CPU, 2 cores, openblas Haswell; not calibrated)"
+            in mixed)
+    assert calibration.timing_note([], {}) == "no stored fits"
+    assert "not on one scale" in calibration.timing_note([_fit(None)], {})

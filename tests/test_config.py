@@ -46,7 +46,7 @@ def _write(tmp_path, mutate):
     (lambda c: c["sweeps"]["sp-small"].update(system="nope"), "'nope'"),
     (lambda c: c["sweeps"]["sp-small"].update(q_lims=[[1.0, -1.0]]), "inverted"),
     (lambda c: c["sweeps"]["sp-small"].update(q_lims=[[0, 1], [0, 1]], p_lims=[[0, 1], [0, 1]]),
-     "degrees of freedom"),
+     "has 1 degree of freedom"),
     (lambda c: c["sweeps"]["sp-small"].update(vary={"colour": [1]}), "'colour'"),
     (lambda c: c["sweeps"]["sp-small"].update(params={"q": 1.0}), "'q'"),
     (lambda c: c["sweeps"]["hh"].pop("width"), "'width' is missing"),

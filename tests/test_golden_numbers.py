@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from shnn.pipeline.fitting import run_fit
 from shnn.pipeline.manifest import METHODS
 from shnn.pipeline.records import RECORD_VERSION, FitSpec
-from shnn.pipeline.sweeps import run_fit
 
 GOLDEN = Path(__file__).with_name("golden_fits.json")
 #: Relative tolerance: another BLAS thread count may move the last few digits, never more.

@@ -14,6 +14,7 @@ PACKAGE = ROOT / "src" / "shnn"
 ENTRY_POINTS = {"__init__", "__main__", "cli"}
 SCIENCE = sorted(p for p in PACKAGE.glob("*.py") if p.stem not in ENTRY_POINTS)
 PIPELINE = sorted((PACKAGE / "pipeline").glob("**/*.py"))
+REPORT = sorted((PACKAGE / "pipeline" / "report").glob("*.py"))
 
 
 def _imports(path: Path) -> set[str]:
@@ -33,9 +34,12 @@ def _reaches(names: set[str], *prefixes: str) -> set[str]:
 
 def test_the_layers_hold_the_expected_modules():
     assert {p.stem for p in SCIENCE} >= {"systems", "data", "sampling", "lstsq", "models",
-                                         "adam", "integrators", "energy", "correction"}
+                                         "adam", "adam_checkpoint", "integrators", "energy",
+                                         "correction"}
     assert {p.stem for p in PIPELINE} >= {"config", "records", "store", "sweeps", "manifest",
-                                          "aggregate", "plotting", "timebox", "commands"}
+                                          "aggregate", "plotting", "timebox", "progress",
+                                          "status", "jobs", "commands"}
+    assert {p.stem for p in REPORT} >= {"__init__", "rows", "claims"}
     assert not (PACKAGE / "readme.py").exists(), "the README generator is repository tooling"
 
 
@@ -47,6 +51,13 @@ def test_science_never_imports_the_pipeline_or_the_command_line(path):
 @pytest.mark.parametrize("path", PIPELINE, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_the_pipeline_never_imports_the_command_line(path):
     assert not _reaches(_imports(path), "shnn.cli")
+
+
+@pytest.mark.parametrize("path", REPORT, ids=lambda p: p.stem)
+def test_the_report_never_imports_the_runner(path):
+    """The report reads how far the paper preset is from the progress model
+    (``shnn.pipeline.progress``), never from the runner that starts its jobs."""
+    assert not _reaches(_imports(path), "shnn.pipeline.timebox")
 
 
 def test_the_checks_see_an_upward_import(tmp_path):

@@ -5,8 +5,9 @@ import time
 
 from shnn.pipeline import machine
 from shnn.pipeline.config import load
+from shnn.pipeline.fitting import fit_record
 from shnn.pipeline.records import record_problems
-from shnn.pipeline.sweeps import fit_record, sweep_points
+from shnn.pipeline.sweeps import sweep_points
 
 
 def _spin(seconds: float) -> None:

@@ -73,7 +73,7 @@ def test_cli_fit_own_system():
     (["--system", "examples/duffing.py:nope"], "has no variable 'nope'"),
     (["--system", "examples/duffing.py:energy"], "'energy' is a function, not a system"),
     (["--system", DUFFING, "--param", "gamma=1"], "unknown parameter 'gamma'"),
-    (["--system", DUFFING, "--q-lims", "-1,1", "--p-lims", "-1,1"], "has 1 degrees of freedom"),
+    (["--system", DUFFING, "--q-lims", "-1,1", "--p-lims", "-1,1"], "has 1 degree of freedom"),
 ])
 def test_cli_errors_for_own_system_are_one_line(args, needle):
     result = shnn_cli(*FIT, "--method", "elm", *args)  # extra --q-lims: 2 for 1 dof
@@ -224,7 +224,7 @@ def test_energy_not_finite_on_the_domain():
                           ".<locals>.logq'", "not finite at 2 of 4 states")
     assert "(first at x = [-1, 0.5])" in text
     one_line_error(lambda: make_dataset(system, Domain.of([(-1, 1)], [(-1, 1)]), 200, 10, 0),
-                   "not finite at", "of 1 states")  # the anchor x0 = 0: log(0)
+                   "not finite at 1 of 1 state (first")  # the anchor x0 = 0: log(0)
     one_line_error(lambda: system.gradient(X[1:3] * [[0, 1]]), "not finite at 2 of 2 states")
 
 
@@ -284,6 +284,11 @@ def test_bad_references(at_root, reference, needle):
 def test_file_that_fails_to_load(tmp_path):
     path = user_file(tmp_path, "raise RuntimeError('boom')\n")
     one_line_error(lambda: systems.get(f"{path}:x"), "loading failed: RuntimeError: boom")
+
+
+def test_reference_to_a_number_names_its_type(tmp_path):
+    path = user_file(tmp_path, "width = 3\n")
+    one_line_error(lambda: systems.get(f"{path}:width"), "'width' is an int, not a system")
 
 
 # --- built-in systems: names, record paths and settings unchanged -----------------------------

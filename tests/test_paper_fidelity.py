@@ -79,7 +79,8 @@ def test_aswim_equals_swim_on_single_pendulum(errors):
 def lv_five_errors():
     """LV five-centered, A-SWIM and SWIM at widths 400 and 700, all ten paper seed pairs."""
     from shnn.pipeline.config import load
-    from shnn.pipeline.sweeps import fit_record, sweep_points
+    from shnn.pipeline.fitting import fit_record
+    from shnn.pipeline.sweeps import sweep_points
 
     sweep = dict(load(ROOT / "config" / "paper.yaml")["sweeps"]["lv-five"])
     sweep.update(vary={"width": [400, 700]}, methods=["aswim", "swim"])

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from plan import dry_run, planned_outputs, planned_rules
 
-from shnn.pipeline import sweeps, timebox
+from shnn.pipeline import progress, sweeps
 from shnn.pipeline.config import load
 from shnn.pipeline.machine import Usage
 from shnn.pipeline.recompute import CROSS_CPU_RTOL
@@ -116,7 +116,7 @@ def test_fresh_clone_dry_run_plans_no_committed_fit(fresh_repo):
     assert f"{res}/sweeps/dp-wide/value~9500.csv" not in planned
     assert f"{res}/sweeps/dp-wide/value~10000.csv" in planned
     # Every shard and baseline complete in the real committed store is read, never computed.
-    for unit in timebox.plan(PAPER):
+    for unit in progress.plan(PAPER):
         if unit.kind == "sweep" and not sweeps.missing_fits(unit.name,
                                                             PAPER["sweeps"][unit.name],
                                                             unit.value, STORE):

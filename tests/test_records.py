@@ -9,7 +9,7 @@ import os
 import pytest
 
 from shnn import files
-from shnn.pipeline import records, sweeps
+from shnn.pipeline import fitting, records, sweeps
 from shnn.pipeline.records import (
     RECORD_VERSION,
     FitSpec,
@@ -54,8 +54,8 @@ def test_resume_recomputes_only_missing(tmp_path, monkeypatch):
     files[3].unlink()
     (files[5]).write_text('{"settings": {"truncated')  # a half-written record
     calls = []
-    real = sweeps.run_fit
-    monkeypatch.setattr(sweeps, "run_fit", lambda spec, data=None: calls.append(spec) or
+    real = fitting.run_fit
+    monkeypatch.setattr(fitting, "run_fit", lambda spec, data=None: calls.append(spec) or
                         real(spec, data))
     rows2 = sweeps.run_sweep("t", SWEEP, tmp_path, progress=False)
     assert len(calls) == 2
@@ -148,8 +148,8 @@ TINY = {**SWEEP, "train_size": 60, "test_size": 40, "vary": {"width": [8]}, "rep
 
 def _count_fits(monkeypatch):
     calls = []
-    real = sweeps.run_fit
-    monkeypatch.setattr(sweeps, "run_fit", lambda spec, data=None, **kw: calls.append(spec) or
+    real = fitting.run_fit
+    monkeypatch.setattr(fitting, "run_fit", lambda spec, data=None, **kw: calls.append(spec) or
                         real(spec, data, **kw))
     return calls
 
@@ -202,7 +202,7 @@ def test_invalid_adam_record_is_reported_and_retrained(tmp_path, monkeypatch, ca
         again = sweeps.run_baseline(config, "t", tmp_path)
     assert len(calls) == 1 and str(path) in caplog.text and reason in caplog.text
     assert math.isfinite(again["final_loss"]) and again.keys() == row.keys()
-    with pytest.raises(sweeps.MissingRecord):  # a bad record is missing, also without compute
+    with pytest.raises(fitting.MissingRecord):  # a bad record is missing, also without compute
         path.write_text(json.dumps({**json.loads(path.read_text()), **change}))
         sweeps.run_baseline(config, "t", tmp_path, compute=False)
 
@@ -242,10 +242,10 @@ def test_log_line_without_code_is_invalid(tmp_path, caplog):
 
 def test_a_computed_invalid_record_is_not_stored(tmp_path, monkeypatch):
     spec = sweeps.sweep_points(TINY)[0][2][0]
-    monkeypatch.setattr(sweeps, "run_fit", lambda spec, data=None: {
+    monkeypatch.setattr(fitting, "run_fit", lambda spec, data=None: {
         **dict.fromkeys(records.RESULT_KEYS, 0.5), "test_rel_l2_H": math.nan})
     with pytest.raises(InvalidRecord, match="computed record not stored: test_rel_l2_H is nan"):
-        sweeps.fit_record(spec, tmp_path)
+        fitting.fit_record(spec, tmp_path)
     assert not record_path(tmp_path, spec).exists()
 
 

@@ -122,14 +122,14 @@ def test_markdown_and_csv(tmp_path):
 # A preset with a store_dir reports over the artifacts done so far ("not run yet")
 
 def _progress(done, total):
-    from shnn.pipeline.timebox import Progress
+    from shnn.pipeline.progress import Progress
 
     return Progress(done, total, 60.0)
 
 
 @pytest.fixture
 def progress(monkeypatch):
-    """A stubbed ``shnn.pipeline.timebox.artifact_progress``: fig06 35% of its fits, tab02 80%
+    """A stubbed ``shnn.pipeline.progress.artifact_progress``: fig06 35% of its fits, tab02 80%
     of its fits and 10% of its Adam steps; records the configs and inputs it was called
     with."""
     calls = []
@@ -140,7 +140,7 @@ def progress(monkeypatch):
                 "tab02_chaotic": {"fits": _progress(8, 10), "steps": _progress(1, 10)},
                 "fig09_error_correction": {"notebook": _progress(0, 1)}}
 
-    monkeypatch.setattr("shnn.pipeline.timebox.artifact_progress", artifact_progress)
+    monkeypatch.setattr("shnn.pipeline.progress.artifact_progress", artifact_progress)
     return calls
 
 
@@ -310,7 +310,7 @@ def test_input_progress_only_with_a_store(monkeypatch):
         calls.append(config)
         return {("fits", "dp"): _progress(1, 2)}
 
-    monkeypatch.setattr("shnn.pipeline.timebox.input_progress", input_progress)
+    monkeypatch.setattr("shnn.pipeline.progress.input_progress", input_progress)
     assert report.input_progress({}) == {}
     assert report.input_progress({"store_dir": "s"}) == {("fits", "dp"): _progress(1, 2)}
     assert len(calls) == 1

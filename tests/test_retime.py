@@ -127,3 +127,13 @@ def test_bad_input_is_a_one_line_error(tmp_path, write_preset, capsys):
     smoke = str(ROOT / "config" / "smoke.yaml")
     assert retime.main(["--config", smoke, "--minutes", "1"]) == 2
     assert "has no store_dir" in capsys.readouterr().err
+
+
+def test_the_listing_has_one_line_per_point_with_its_first_reasons():
+    spec = sweep_points(load(ROOT / "config/smoke.yaml")["sweeps"]["sp-small"])[0][2][0]
+    reasons = tuple(f"elm seeds {s}: contention 0.30" for s in range(5))
+    found = [retime.Suspect("sp-small", 100, spec, {}, reasons) for _ in range(4)]
+    found.append(retime.Suspect("sp-small", 200, spec, {}, reasons[:1]))
+    assert retime.listing(found) == [
+        "sp-small 100: 4 fits: " + "; ".join(reasons[:3]) + "; and 2 more",
+        "sp-small 200: 1 fit: " + reasons[0]]

@@ -22,8 +22,7 @@ from shnn.pipeline.sweeps import (
 )
 
 SMOKE = load("config/smoke.yaml")
-COSTS = resources.CostModel.from_files("bench/results/paper_estimate.json",
-                                       "bench/results/adam_speed.json")
+COSTS = resources.CostModel.committed()
 
 
 def tiny_sweep() -> dict:

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import pytest
 
-from shnn.pipeline import sweeps
+from shnn.pipeline import fitting, sweeps
 from shnn.pipeline.machine import Usage
 from shnn.pipeline.records import RECORD_VERSION, RESULT_KEYS
 from shnn.pipeline.store import RecordLog, code_version, new_record, shard_log_path
@@ -99,16 +99,16 @@ def test_sweep_with_store_dir_writes_shard_logs_and_resumes(tmp_path):
 
 
 def test_compute_false_and_stop_rule(tmp_path):
-    with pytest.raises(sweeps.MissingRecord, match="width=20 elm"):
+    with pytest.raises(fitting.MissingRecord, match="width=20 elm"):
         sweeps.run_sweep("t", SWEEP, tmp_path, progress=False, store_dir=tmp_path / "s",
                          compute=False)
-    with pytest.raises(sweeps.BudgetExhausted):
+    with pytest.raises(fitting.BudgetExhausted):
         sweeps.run_sweep("t", SWEEP, tmp_path, progress=False, store_dir=tmp_path / "s",
                          stop=lambda spec: True)
     assert not (tmp_path / "s").exists()
     # A stop rule consulted only for missing fits: stop after the first two fits.
     calls = []
-    with pytest.raises(sweeps.BudgetExhausted):
+    with pytest.raises(fitting.BudgetExhausted):
         sweeps.run_sweep("t", SWEEP, tmp_path, progress=False, store_dir=tmp_path / "s",
                          stop=lambda spec: calls.append(spec) or len(calls) > 2)
     assert len(sweeps.missing_fits("t", SWEEP, 20, tmp_path / "s")) == 2

@@ -1,4 +1,5 @@
-"""The time-boxed runner of the paper preset: priority order, budget, stop and resume."""
+"""The time-boxed runner of the paper preset and what it reads: the plan in priority order,
+the progress model, the status table, the jobs' command lines, budget, stop and resume."""
 
 import subprocess
 import sys
@@ -7,8 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from shnn.pipeline import segments, timebox
+from shnn.pipeline import jobs, manifest, progress, segments, status, timebox
 from shnn.pipeline.config import load
+from shnn.pipeline.resources import CostModel
 from shnn.pipeline.store import checkpoint_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -16,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_plan_follows_the_priority_order():
     config = load(ROOT / "config" / "paper.yaml")
-    units = timebox.plan(config)
+    units = progress.plan(config)
     labels = [u.label for u in units]
     assert labels[:5] == [f"baseline {c}" for c in ("sp-small", "sp-large", "lv-zero-small",
                                                     "lv-zero-large", "lv-five")]
@@ -35,9 +37,16 @@ def test_plan_follows_the_priority_order():
 
 
 def test_status_lists_every_artifact():
-    table = timebox.status_table(load(ROOT / "config" / "paper.yaml"))
-    for artifact in timebox.ARTIFACT_INPUTS:
+    config = load(ROOT / "config" / "paper.yaml")
+    table = status.status_table(config)
+    for artifact in progress.ARTIFACT_INPUTS:
         assert f"`{artifact}`" in table
+    # every artifact the paper preset's DAG plans, those the time box leaves out included
+    for art in manifest.artifacts_in(config):
+        if art.kind != "report":
+            assert f"| `{art.name}` |" in table
+    assert status.untimed_artifacts(config) == ["perf01_solver_scaling"]
+    assert "| `perf01_solver_scaling` | – | – | not in the time box" in table
     assert "| `fig06_double_pendulum`, continued: sweep `dp-wide` |" in table
     assert "| **all** (shared work once) |" in table
 
@@ -47,11 +56,11 @@ def test_status_lists_every_artifact():
 def test_percent_done_is_rounded_down_the_same_in_status_and_report(done, total, percent):
     from shnn.pipeline.report.rows import progress_text
 
-    progress = timebox.Progress(done, total, 0.0)
-    assert progress.percent == percent
-    assert progress_text("fits", progress) == f"{percent}% of its fits done"
+    done_of = progress.Progress(done, total, 0.0)
+    assert done_of.percent == percent
+    assert progress_text("fits", done_of) == f"{percent}% of its fits done"
     if total:
-        assert timebox._cell(progress) == f"{done} / {total} ({percent}%)"
+        assert status._cell(done_of) == f"{done} / {total} ({percent}%)"
 
 
 @pytest.mark.parametrize("minutes, message", [("abc", "got 'abc'"), ("0", "must be > 0"),
@@ -87,14 +96,14 @@ def _fixture(tmp_path: Path, write_preset) -> Path:
 def test_budget_stops_cleanly_and_the_next_run_resumes(tmp_path, monkeypatch, capsys,
                                                        write_preset):
     monkeypatch.chdir(ROOT)
-    monkeypatch.setattr(timebox, "PRIORITY", tuple(p for p in timebox.PRIORITY
-                                                   if p[0] != "notebook"))
+    monkeypatch.setattr(progress, "PRIORITY", tuple(p for p in progress.PRIORITY
+                                                    if p[0] != "notebook"))
     monkeypatch.setattr(timebox, "CHECKPOINT_EVERY", 500)
     path = _fixture(tmp_path, write_preset)
     config = load(path)
     ckpt = checkpoint_path(config["store_dir"], "sp-small")
-    costs = timebox.CostModel.from_files(*timebox.COSTS)
-    baseline = timebox.Unit("baseline", "sp-small")
+    costs = CostModel.committed()
+    baseline = progress.Unit("baseline", "sp-small")
 
     # 12 s: the baseline's process must start (torch's import is seconds on a busy machine)
     # and pass its first checkpoint; 30000 steps take about 40 s here.
@@ -102,7 +111,7 @@ def test_budget_stops_cleanly_and_the_next_run_resumes(tmp_path, monkeypatch, ca
     out = capsys.readouterr().out
     assert "stopped by the time budget of 0.2 min" in out and "of work left" in out
     assert ckpt.exists()
-    first = timebox.progress(config, baseline, costs)
+    first = progress.unit_progress(config, baseline, costs)
     assert 0 < first.done < first.total
 
     # Shorten the baseline's remaining work by resuming it with the same settings: the
@@ -111,7 +120,7 @@ def test_budget_stops_cleanly_and_the_next_run_resumes(tmp_path, monkeypatch, ca
     out = capsys.readouterr().out
     assert "all units done" in out
     assert not ckpt.exists()
-    assert all(timebox.progress(config, u, costs).complete for u in timebox.plan(config))
+    assert all(progress.unit_progress(config, u, costs).complete for u in progress.plan(config))
     log = (Path(config["results_dir"]) / "logs" / "timebox" / "baseline_sp-small.log").read_text()
     assert log.count("$ ") == 2  # two segments
     # each segment is logged in the store; their training seconds sum to the record's
@@ -120,11 +129,11 @@ def test_budget_stops_cleanly_and_the_next_run_resumes(tmp_path, monkeypatch, ca
                                                             (first.done, 30000)]
     assert all(s.training_seconds > 0 and s.cpu and s.cores == 1 for s in logged)
     assert sum(s.training_seconds for s in logged) == pytest.approx(
-        timebox.baseline_training(config, "sp-small").seconds, abs=0.01)
+        progress.baseline_training(config, "sp-small").seconds, abs=0.01)
     # a finished baseline reads from its record: complete, with the record's seconds
-    finished = timebox.baseline_training(config, "sp-small")
+    finished = progress.baseline_training(config, "sp-small")
     assert finished.complete and finished.step == 30000
-    assert timebox.measured_seconds(config)["hnn_sp-small"] == (finished.seconds, True)
+    assert progress.measured_seconds(config)["hnn_sp-small"] == (finished.seconds, True)
 
 
 def test_a_checkpointed_baseline_is_estimated_at_its_measured_pace(tmp_path, write_preset):
@@ -133,21 +142,21 @@ def test_a_checkpointed_baseline_is_estimated_at_its_measured_pace(tmp_path, wri
     import torch
 
     config = load(_fixture(tmp_path, write_preset))
-    costs = timebox.CostModel.from_files(*timebox.COSTS)
-    baseline = timebox.Unit("baseline", "sp-small")
-    modelled = timebox.progress(config, baseline, costs)
+    costs = CostModel.committed()
+    baseline = progress.Unit("baseline", "sp-small")
+    modelled = progress.unit_progress(config, baseline, costs)
     assert (modelled.done, modelled.total) == (0, 30000)
     assert modelled.seconds_left == costs.adam_seconds(30000, 100)
     ckpt = checkpoint_path(config["store_dir"], "sp-small")
     ckpt.parent.mkdir(parents=True)
     torch.save({"step": 1000, "seconds": 50.0}, ckpt)  # 0.05 s per step
-    measured = timebox.progress(config, baseline, costs)
+    measured = progress.unit_progress(config, baseline, costs)
     assert (measured.done, measured.total) == (1000, 30000)
     assert measured.seconds_left == pytest.approx(29000 * 0.05)
     assert measured.seconds_left != pytest.approx(costs.adam_seconds(29000, 100))
     # the README's measured time of a started baseline: its checkpoint's, not complete
-    assert not timebox.baseline_training(config, "sp-small").complete
-    assert timebox.measured_seconds(config)["hnn_sp-small"] == (50.0, False)
+    assert not progress.baseline_training(config, "sp-small").complete
+    assert progress.measured_seconds(config)["hnn_sp-small"] == (50.0, False)
 
 
 def test_a_checkpoint_is_read_once_for_its_step_and_seconds(tmp_path):
@@ -156,14 +165,14 @@ def test_a_checkpoint_is_read_once_for_its_step_and_seconds(tmp_path):
     import torch
 
     path = tmp_path / "hh.pt"
-    assert timebox.read_checkpoint(path) == timebox.Training(0, 0.0)
+    assert progress.read_checkpoint(path) == progress.Training(0, 0.0)
     torch.save({"step": 400, "seconds": 48.0, "weights": torch.zeros(3)}, path)
-    read = timebox.read_checkpoint(path)
+    read = progress.read_checkpoint(path)
     assert (read.step, read.seconds) == (400, 48.0)
     assert read.seconds_per_step == pytest.approx(0.12)
     path.write_bytes(b"not a checkpoint")
-    assert timebox.read_checkpoint(path) == timebox.Training(0, 0.0)
-    assert timebox.Training().seconds_per_step == 0.0
+    assert progress.read_checkpoint(path) == progress.Training(0, 0.0)
+    assert progress.Training().seconds_per_step == 0.0
 
 
 def test_input_progress_is_per_sweep_and_baseline(tmp_path, write_preset):
@@ -175,13 +184,13 @@ def test_input_progress_is_per_sweep_and_baseline(tmp_path, write_preset):
     ckpt = checkpoint_path(config["store_dir"], "sp-small")
     ckpt.parent.mkdir(parents=True)
     torch.save({"step": 1000, "seconds": 50.0}, ckpt)
-    inputs = timebox.input_progress(config)
+    inputs = progress.input_progress(config)
     assert set(inputs) == {("fits", "sp-small"), ("steps", "sp-small")}
     assert (inputs[("fits", "sp-small")].done, inputs[("fits", "sp-small")].total) == (0, 4)
     assert (inputs[("steps", "sp-small")].done,
             inputs[("steps", "sp-small")].total) == (1000, 30000)
-    for artifact, parts in timebox.artifact_progress(config).items():
-        sweeps, baselines = timebox.ARTIFACT_INPUTS[artifact]
+    for artifact, parts in progress.artifact_progress(config).items():
+        sweeps, baselines = progress.ARTIFACT_INPUTS[artifact]
         for key, names in (("fits", sweeps), ("steps", baselines)):
             expected = [inputs[(key, n)] for n in names if (key, n) in inputs]
             if expected:
@@ -200,28 +209,28 @@ def test_the_store_is_read_once_for_all_progress_views(tmp_path, write_preset, m
     ckpt = checkpoint_path(config["store_dir"], "sp-small")
     ckpt.parent.mkdir(parents=True)
     torch.save({"step": 1000, "seconds": 50.0}, ckpt)
-    costs = timebox.CostModel.from_files(*timebox.COSTS)
-    units = timebox.plan(config)
-    per_unit = sum(timebox.progress(config, u, costs).seconds_left for u in units)
-    assert timebox.work_left(config, costs) == pytest.approx(per_unit, rel=1e-12)
+    costs = CostModel.committed()
+    units = progress.plan(config)
+    per_unit = sum(progress.unit_progress(config, u, costs).seconds_left for u in units)
+    assert progress.work_left(config, costs) == pytest.approx(per_unit, rel=1e-12)
 
-    calls: list[timebox.Unit] = []
-    real = timebox.progress
+    calls: list[progress.Unit] = []
+    real = progress.unit_progress
 
     def counted(config, unit, costs):
         calls.append(unit)
         return real(config, unit, costs)
 
-    monkeypatch.setattr(timebox, "progress", counted)
-    inputs = timebox.input_progress(config, costs)
-    stored = [u for u in units if u.kind in timebox.INPUT_KEYS]
+    monkeypatch.setattr(progress, "unit_progress", counted)
+    inputs = progress.input_progress(config, costs)
+    stored = [u for u in units if u.kind in progress.INPUT_KEYS]
     assert calls == stored
-    timebox.artifact_progress(config, costs, inputs)
-    timebox.work_left(config, costs, inputs)
+    progress.artifact_progress(config, costs, inputs)
+    progress.work_left(config, costs, inputs)
     assert all(u.kind == "notebook" for u in calls[len(stored):])
     calls.clear()
-    timebox.status_table(config)
-    assert [u for u in calls if u.kind in timebox.INPUT_KEYS] == stored
+    status.status_table(config)
+    assert [u for u in calls if u.kind in progress.INPUT_KEYS] == stored
 
 
 def test_an_unstarted_baseline_is_estimated_at_a_like_baselines_pace(tmp_path, write_preset):
@@ -234,16 +243,49 @@ def test_an_unstarted_baseline_is_estimated_at_a_like_baselines_pace(tmp_path, w
     config["sweeps"]["sp-large"] = config["sweeps"]["sp-small"]
     config["hnn"]["sp-large"] = config["hnn"]["sp-small"]
     config = load(write_preset(config))
-    costs = timebox.CostModel.from_files(*timebox.COSTS)
-    later = timebox.Unit("baseline", "sp-large")
-    assert timebox.progress(config, later, costs).seconds_left == costs.adam_seconds(30000, 100)
+    costs = CostModel.committed()
+    later = progress.Unit("baseline", "sp-large")
+    left = progress.unit_progress(config, later, costs).seconds_left
+    assert left == costs.adam_seconds(30000, 100)
     ckpt = checkpoint_path(config["store_dir"], "sp-small")
     ckpt.parent.mkdir(parents=True)
     torch.save({"step": 1000, "seconds": 50.0}, ckpt)  # 0.05 s per step
-    assert timebox.sibling_pace(config, "sp-large") == pytest.approx(0.05)
-    assert timebox.progress(config, later, costs).seconds_left == pytest.approx(30000 * 0.05)
+    assert progress.sibling_pace(config, "sp-large") == pytest.approx(0.05)
+    assert progress.unit_progress(config, later, costs).seconds_left == pytest.approx(30000 * 0.05)
     other = yaml.safe_load((tmp_path / "config" / "tiny.yaml").read_text())
     other["hnn"]["sp-large"] = {**other["hnn"]["sp-large"], "width": 50}
     config = load(write_preset(other))
-    assert timebox.sibling_pace(config, "sp-large") == 0.0
-    assert timebox.progress(config, later, costs).seconds_left == costs.adam_seconds(30000, 50)
+    assert progress.sibling_pace(config, "sp-large") == 0.0
+    left = progress.unit_progress(config, later, costs).seconds_left
+    assert left == costs.adam_seconds(30000, 50)
+
+
+def test_a_jobs_command_line_is_the_same_for_snakemake_and_the_runner(tmp_path, write_preset):
+    """``rules/compute.smk`` and the runner build a shard's and a baseline's command from
+    :mod:`shnn.pipeline.jobs`: the runner's adds the deadline (and the checkpoint interval),
+    Snakemake's the benchmark file; both write the rule's output and use the store's
+    checkpoint."""
+    path = _fixture(tmp_path, write_preset)
+    config = load(path)
+    res = config["results_dir"]
+    shard = timebox.unit_command(str(path), config, progress.Unit("sweep", "sp-small", 50),
+                                 deadline=1234.56789, cores=1)
+    assert shard == jobs.shard_command(str(path), config, "sp-small", "50",
+                                       deadline=1234.56789)
+    assert shard[shard.index("--csv") + 1] == jobs.shard_csv(res, "sp-small", "50")
+    assert shard[-2:] == ["--deadline", "1234.568"] and "--benchmark" not in shard
+    rule = jobs.shard_command(str(path), config, "sp-small", "50", benchmark=True)
+    assert rule == [*shard[:-2], "--benchmark", f"{res}/benchmarks/sweep_sp-small/value~50.tsv"]
+
+    baseline = timebox.unit_command(str(path), config, progress.Unit("baseline", "sp-small"),
+                                    deadline=1234.56789, cores=1)
+    checkpoint = str(checkpoint_path(config["store_dir"], "sp-small"))
+    assert baseline[baseline.index("--csv") + 1] == jobs.baseline_csv(res, "sp-small")
+    assert baseline[baseline.index("--checkpoint") + 1] == checkpoint
+    assert baseline[baseline.index("--checkpoint-every") + 1] == str(timebox.CHECKPOINT_EVERY)
+    rule = jobs.baseline_command(str(path), config, "sp-small", benchmark=True)
+    assert rule[rule.index("--checkpoint") + 1] == checkpoint
+    assert rule[-2:] == ["--benchmark", f"{res}/benchmarks/hnn_sp-small.tsv"]
+    # without a store, no checkpoint (the smoke and default presets)
+    assert "--checkpoint" not in jobs.baseline_command(
+        str(path), {**config, "store_dir": None}, "sp-small")

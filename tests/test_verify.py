@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from shnn import cli
-from shnn.pipeline import sweeps
+from shnn.pipeline import fitting, sweeps
 from shnn.pipeline.records import RECORD_VERSION, record_path
 from shnn.pipeline.store import baseline_log_path, shard_log_path
 
@@ -73,7 +73,7 @@ def test_verify_per_fit_files(tmp_path, write_preset, capsys, monkeypatch):
     base = record_path(tmp_path / "runs", sweeps.baseline_spec(config, "sp-small"))
     base.write_text(json.dumps({**json.loads(base.read_text()), "loss_history": {}}))
     with monkeypatch.context() as patch:
-        patch.setattr(sweeps, "run_fit", _no_fit)
+        patch.setattr(fitting, "run_fit", _no_fit)
         code, report, commands = _verify(capsys, "--config", str(path))
     assert code == 1
     assert f"{broken}: not UTF-8 text (byte 0x89 at offset 0)" in report
@@ -104,7 +104,7 @@ def test_verify_committed_logs(tmp_path, write_preset, capsys, monkeypatch):
     with baseline.open("a") as fh:
         fh.write('{"settings": {"rec')  # a torn last line; the valid line before it counts
     with monkeypatch.context() as patch:
-        patch.setattr(sweeps, "run_fit", _no_fit)
+        patch.setattr(fitting, "run_fit", _no_fit)
         code, report, commands = _verify(capsys, "--config", str(path))
     assert code == 1
     assert f"{shard}:1: fit_seconds is None, not a finite number" in report
@@ -222,7 +222,7 @@ def test_the_draw_is_fixed_by_its_seed_and_spread_over_groups(tmp_path, write_pr
 
 def test_recompute_stops_cleanly_at_its_budget(tmp_path, write_preset, capsys, monkeypatch):
     path = _filled_store(tmp_path, write_preset, capsys)
-    monkeypatch.setattr(sweeps, "run_fit", _no_fit)
+    monkeypatch.setattr(fitting, "run_fit", _no_fit)
     code = cli.main(["verify", "--config", str(path), "--recompute", "2", "--budget", "1e-9"])
     out = capsys.readouterr().out
     assert code == 0 and "budget of 1e-09 min reached" in out and "0 of 2 recomputed" in out

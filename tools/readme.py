@@ -28,6 +28,7 @@ from typing import Any
 from shnn.pipeline.config import load
 from shnn.pipeline.manifest import ARTIFACTS as MANIFEST
 from shnn.pipeline.manifest import PRESETS, artifacts_in, continued_jobs, owned_jobs, report_keys
+from shnn.pipeline.resources import ADAM_SPEED_FILE, ESTIMATE_FILE
 
 #: artifact -> its README title and the other jobs whose time it owns (shared work is counted
 #: once, with the first artifact that needs it: fig05 reuses fig04's sweeps).
@@ -137,7 +138,7 @@ def agreement(report_csv: Path) -> tuple[str, dict[str, str]]:
 
 def paper_measured(config: dict[str, Any]) -> dict[str, tuple[float, bool]]:
     """The paper preset's measured compute seconds per job, from its committed store."""
-    from shnn.pipeline.timebox import measured_seconds
+    from shnn.pipeline.progress import measured_seconds
 
     return measured_seconds(config)
 
@@ -468,7 +469,7 @@ def update(readme: Path, results: Path,
     config = load(paper) if paper.exists() else None
     measured = paper_measured(config) if config else {}
     later = paper_continued(config) if config else {}
-    estimate = Path("bench/results/paper_estimate.json")
+    estimate = Path(ESTIMATE_FILE)
     # Benchmark files are not committed: the tables keep the committed smoke and default
     # runtimes, and the paper preset's render times; the README's narrow table takes its
     # runtimes from the wide one.
@@ -486,10 +487,9 @@ def update(readme: Path, results: Path,
         "estimate": lambda: estimate_table(estimate),
     }
     if config:
-        from shnn.pipeline.timebox import status_table
+        from shnn.pipeline.status import status_table
 
-        new["cluster"] = lambda: cluster_table(config, estimate,
-                                               Path("bench/results/adam_speed.json"))
+        new["cluster"] = lambda: cluster_table(config, estimate, Path(ADAM_SPEED_FILE))
         new["paper-status"] = lambda: status_table(config)
     for page, text in texts.items():
         for name in blocks_in(text):

@@ -21,9 +21,9 @@ __version__ = "0.1.0"
 #: package's top level is the science (what you reuse on your own Hamiltonian); the
 #: reproduction pipeline (presets, stored records, sweeps, figures, the report) is the
 #: subpackage ``shnn.pipeline``, which builds on it and is never imported by it.
-_SUBMODULES = ("adam", "correction", "data", "energy", "files", "integrators", "lstsq",
-               "lstsq_torch", "metrics", "models", "parallel", "pipeline", "sampling", "systems",
-               "validation")
+_SUBMODULES = ("adam", "correction", "data", "energy", "files", "hamiltonian", "integrators",
+               "lstsq", "lstsq_torch", "metrics", "models", "own_systems", "parallel", "pipeline",
+               "sampling", "systems", "validation")
 
 
 def __getattr__(name: str):

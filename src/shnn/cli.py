@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from shnn import systems
-from shnn.data import Domain
+from shnn.data import Domain, anchor_setting, choose_anchor
 from shnn.pipeline import commands
 from shnn.pipeline.records import FitSpec
 from shnn.sampling import Method
-from shnn.validation import ArgumentParser
+from shnn.validation import ArgumentParser, plural
 
 METHODS = [m.value for m in Method] + ["hnn"]
 _PI = re.compile(r"^([+-]?\d*\.?\d*(?:e[+-]?\d+)?)\*?pi(?:/(\d+(?:\.\d*)?))?$")
@@ -53,6 +53,15 @@ def parse_pair(text: str, option: str) -> tuple[float, float]:
     if lo >= hi:
         raise ValueError(f"{option}: empty or inverted interval {text!r} (LO must be < HI)")
     return lo, hi
+
+
+def parse_state(text: str, option: str, dim: int) -> list[float]:
+    """``dim`` comma-separated numbers (pi allowed): one state ``q..., p...``."""
+    values = [parse_number(t, option) for t in text.split(",")]
+    if len(values) != dim:
+        raise ValueError(f"{option}: expected {dim} numbers (q..., p...), got {len(values)} in "
+                         f"{text!r}")
+    return values
 
 
 def parse_params(items: Sequence[str], system: str) -> dict[str, Any]:
@@ -128,6 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="position interval, one per degree of freedom, e.g. -2pi,2pi")
     fit.add_argument("--p-lims", action="append", required=True, metavar="LO,HI",
                      help="momentum interval per degree of freedom")
+    fit.add_argument("--x0", metavar="Q1,..,P1,..",
+                     help="anchor state of the integration constant, 2*dof numbers (default: "
+                     "the origin, or the domain's centre where H is not finite there)")
     fit.add_argument("--method", required=True, choices=METHODS,
                      help="hidden-layer sampler, or hnn for the Adam-trained baseline")
     fit.add_argument("--width", type=_int_at_least(1), required=True, help="hidden neurons M")
@@ -251,9 +263,15 @@ def _fit_spec(args: argparse.Namespace) -> FitSpec:
     q_lims = [parse_pair(t, "--q-lims") for t in args.q_lims]
     p_lims = [parse_pair(t, "--p-lims") for t in args.p_lims]
     if len(q_lims) != system.dof or len(p_lims) != system.dof:
-        raise ValueError(f"--q-lims/--p-lims: system {args.system!r} has {system.dof} degrees of "
-                         f"freedom but got {len(q_lims)} q and {len(p_lims)} p intervals")
+        freedom = plural(system.dof, "degree of freedom", "degrees of freedom")
+        raise ValueError(f"--q-lims/--p-lims: system {args.system!r} has {freedom} but got "
+                         f"{len(q_lims)} q and {len(p_lims)} p intervals")
     domain = Domain.of(q_lims, p_lims)
+    x0 = parse_state(args.x0, "--x0", system.dim) if args.x0 else None
+    try:
+        anchor = choose_anchor(system, domain, x0)
+    except ValueError as exc:
+        raise ValueError(f"--x0: {exc}") from None
     bias = parse_pair(args.elm_bias, "--elm-bias") if args.elm_bias else domain.elm_bias_range()
     if args.method in ("uswim", "swim", "aswim") and args.train_size < 3:
         raise ValueError(f"--train-size: must be >= 3 for method {args.method!r}, "
@@ -267,7 +285,7 @@ def _fit_spec(args: argparse.Namespace) -> FitSpec:
                    steps=args.steps if hnn else 0, lr=args.lr if hnn else 0.0,
                    batch_size=args.batch_size if hnn else 0,
                    weight_decay=args.weight_decay if hnn else 0.0,
-                   solver="" if hnn else args.solver)
+                   solver="" if hnn else args.solver, x0=anchor_setting(anchor))
 
 
 def _print_record(record: dict[str, Any]) -> None:
@@ -277,12 +295,17 @@ def _print_record(record: dict[str, Any]) -> None:
     print(f"method      {s['method']}  width {s['width']}  train {s['train_size']}  "
           f"test {s['test_size']}")
     print(f"seeds       data {s['data_seed']}  model {s['model_seed']}")
+    if s.get("x0"):
+        print(f"anchor      x0 = {s['x0']} (not the origin)")
     print(f"fit         {record['fit_seconds']:.3f} s")
     print(f"rel L2 H    train {record['train_rel_l2_H']:.3e}  test {record['test_rel_l2_H']:.3e}")
     print(f"rel L2 x'   train {record['train_rel_l2_xdot']:.3e}  "
           f"test {record['test_rel_l2_xdot']:.3e}")
     if "final_loss" in record:
-        print(f"final loss  {record['final_loss']:.3e} (mean of the last 1000 steps' losses)")
+        from shnn.pipeline.fitting import FINAL_LOSS_STEPS
+
+        last = min(FINAL_LOSS_STEPS, s["steps"])
+        print(f"final loss  {record['final_loss']:.3e} (mean of the last {last} steps' losses)")
 
 
 def _systems_listing() -> str:
@@ -298,7 +321,7 @@ def _systems_listing() -> str:
     return "\n".join(lines)
 
 
-PAIR_OPTIONS = ("--q-lims", "--p-lims", "--elm-bias")
+PAIR_OPTIONS = ("--q-lims", "--p-lims", "--elm-bias", "--x0")
 
 
 def _join_pairs(argv: list[str]) -> list[str]:
@@ -332,7 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "systems":
             print(_systems_listing())
         elif args.command == "fit":
-            from shnn.pipeline.sweeps import run_fit
+            from shnn.pipeline.fitting import run_fit
 
             spec = _fit_spec(args)
             options = {}
@@ -344,7 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                            "checkpoint_every": args.checkpoint_every}
             record = {"settings": spec.settings(), **run_fit(spec, **options)}
             if args.checkpoint:  # the run is complete: a rerun starts afresh
-                from shnn.adam import remove_checkpoint
+                from shnn.adam_checkpoint import remove_checkpoint
 
                 remove_checkpoint(args.checkpoint)
             record.pop("loss_history", None)

@@ -17,9 +17,9 @@ from scipy.integrate import solve_ivp
 
 from shnn import systems
 from shnn.data import Domain, make_dataset
+from shnn.hamiltonian import System
 from shnn.metrics import relative_l2
 from shnn.models import SampledHNN
-from shnn.systems import System
 
 
 def flow_map(system: System, x: np.ndarray, h: float, dt: float = 1e-4,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from shnn.systems import System
-from shnn.validation import check_interval, check_positive_int
+from shnn.hamiltonian import System
+from shnn.validation import check_interval, check_positive_int, plural
 
 Interval = tuple[float, float]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,9 @@ class Domain:
     def check_system(self, system: System) -> None:
         """Raise if the domain's dof differs from the system's."""
         if self.dof != system.dof:
-            raise ValueError(f"domain has {self.dof} (q, p) interval pairs but system "
-                             f"{system.name!r} has {system.dof} degrees of freedom")
+            raise ValueError(f"domain has {plural(self.dof, '(q, p) interval pair')} but system "
+                             f"{system.name!r} has "
+                             f"{plural(system.dof, 'degree of freedom', 'degrees of freedom')}")
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,10 @@ class Dataset:
     """Exact data of one repeat (docs/method.md §4.4-4.5).
 
     ``x_train: (N, 2*dof)``, ``xdot_train: (N, 2*dof)``, ``H_train: (N,)``,
-    ``x_test: (N_t, 2*dof)``, ``H_test: (N_t,)``, ``x0: (1, 2*dof)`` (the origin), ``H0``.
+    ``x_test: (N_t, 2*dof)``, ``H_test: (N_t,)``, ``x0: (1, 2*dof)`` (the anchor: the origin
+    unless :func:`choose_anchor` says otherwise), ``H0`` (H at ``x0``), and
+    ``xdot_test: (N_t, 2*dof)``, the exact vector field at the test points (for the test error
+    of x').
     """
 
     x_train: np.ndarray
@@ -62,6 +69,7 @@ class Dataset:
     H_test: np.ndarray
     x0: np.ndarray
     H0: float
+    xdot_test: np.ndarray
 
 
 def _draw_points(rng: np.random.Generator, domain: Domain, n: int) -> np.ndarray:
@@ -102,18 +110,113 @@ def sample_points(domain: Domain, n_train: int, n_test: int,
     return x_train, x_test
 
 
-def anchor(system: System) -> tuple[np.ndarray, float]:
-    """The integration-constant anchor ``x0 = 0`` ``(1, 2*dof)`` and its exact ``H0``."""
-    x0 = np.zeros((1, system.dim))
-    return x0, float(system.hamiltonian(x0)[0])
+def _point_text(point: np.ndarray) -> str:
+    return "[" + ", ".join(f"{v:.4g}" for v in point) + "]"
+
+
+def _energy_at(system: System, point: np.ndarray) -> float:
+    """H at one state ``(2*dof,)``; ``ValueError`` if it is not a finite number there."""
+    value = float(system.hamiltonian(point[None, :])[0])
+    if not np.isfinite(value):
+        raise ValueError(f"H of system {system.name!r} is {value} there")
+    return value
+
+
+def check_anchor(x0: object, system: System) -> np.ndarray:
+    """``x0`` as a finite float64 state ``(2*dof,)`` (also accepts ``(1, 2*dof)``)."""
+    try:
+        arr = np.asarray(x0, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"x0 must be {system.dim} numbers (q..., p...), got {x0!r}") from None
+    if arr.shape == (1, system.dim):
+        arr = arr[0]
+    if arr.shape != (system.dim,):
+        raise ValueError(f"x0 must be {system.dim} numbers (q..., p...) for system "
+                         f"{system.name!r}, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"x0 = {_point_text(arr)} is not finite")
+    return arr
+
+
+def choose_anchor(system: System, domain: Domain | None = None,
+                  x0: object = None) -> np.ndarray:
+    """The anchor state ``(2*dof,)`` of the integration constant (docs/method.md §4.5).
+
+    ``x0`` when given (H must be finite there); else the origin, wherever H is finite there
+    (every built-in system, so every paper setting); else the centre of ``domain``. A
+    ``ValueError`` names the point and says it was the anchor.
+    """
+    if x0 is not None:
+        point = check_anchor(x0, system)
+        try:
+            _energy_at(system, point)
+        except ValueError as exc:
+            raise ValueError(f"the anchor x0 = {_point_text(point)} you gave is not usable, H "
+                             f"must be finite there: {exc}") from None
+        return point
+    origin = np.zeros(system.dim)
+    try:
+        _energy_at(system, origin)
+        return origin
+    except ValueError as exc:
+        if domain is None or not domain_centre(domain).any():
+            raise ValueError(f"the anchor x0 = {_point_text(origin)} (the origin"
+                             f"{'' if domain is None else ', also the centre of the domain'}) "
+                             f"is not usable, H must be finite there: {exc}; give x0") from None
+    centre = domain_centre(domain)
+    try:
+        _energy_at(system, centre)
+    except ValueError as exc:
+        raise ValueError(f"neither the origin nor the domain's centre "
+                         f"{_point_text(centre)} is a usable anchor, H must be finite there: "
+                         f"{exc}; give x0") from None
+    log.info("anchor x0 = %s, the centre of the domain: H is not finite at the origin",
+             _point_text(centre))
+    return centre
+
+
+def domain_centre(domain: Domain) -> np.ndarray:
+    """The centre of the box, ``(q..., p...)``."""
+    return np.array([(lo + hi) / 2 for lo, hi in domain.q_lims + domain.p_lims])
+
+
+def anchor_setting(point: np.ndarray) -> list[float]:
+    """How a fit's settings store its anchor: ``[]`` for the origin (the default, so the
+    settings of every fit anchored there are as they always were), else the state's numbers."""
+    return [] if not np.any(point) else [float(v) for v in point]
+
+
+def anchor(system: System, x0: object = None) -> tuple[np.ndarray, float]:
+    """The integration-constant anchor ``(1, 2*dof)``, the origin unless ``x0`` is given, and
+    its exact ``H0``."""
+    point = np.zeros(system.dim) if x0 is None else check_anchor(x0, system)
+    try:
+        h0 = _energy_at(system, point)
+    except ValueError as exc:
+        raise ValueError(f"the anchor x0 = {_point_text(point)} is not usable, H must be "
+                         f"finite there: {exc}") from None
+    return point[None, :], h0
+
+
+def _exact(system: System, x: np.ndarray, which: str) -> tuple[np.ndarray, np.ndarray]:
+    """H and x' at the ``which`` (training or test) points of the domain; a ``ValueError``
+    says that the failing point is a domain point."""
+    try:
+        return system.hamiltonian(x), system.vector_field(x)
+    except ValueError as exc:
+        raise ValueError(f"at the {which} points (drawn from the domain): {exc}") from None
 
 
 def make_dataset(system: System, domain: Domain, n_train: int, n_test: int,
-                 seed: int) -> Dataset:
-    """Exact training and test data of one repeat (data seed ``seed``)."""
+                 seed: int, x0: object = None) -> Dataset:
+    """Exact training and test data of one repeat (data seed ``seed``), anchored at ``x0``
+    (:func:`choose_anchor`: by default the origin, or the domain's centre where H is not
+    finite at the origin)."""
     domain.check_system(system)
+    point = choose_anchor(system, domain, x0)
     x_train, x_test = sample_points(domain, n_train, n_test, seed)
-    x0, h0 = anchor(system)
-    return Dataset(x_train=x_train, xdot_train=system.vector_field(x_train),
-                   H_train=system.hamiltonian(x_train), x_test=x_test,
-                   H_test=system.hamiltonian(x_test), x0=x0, H0=h0)
+    h_train, xdot_train = _exact(system, x_train, "training")
+    h_test, xdot_test = _exact(system, x_test, "test")
+    x0_row, h0 = anchor(system, point)
+    return Dataset(x_train=x_train, xdot_train=xdot_train, H_train=h_train, x_test=x_test,
+                   H_test=h_test, x0=x0_row, H0=h0, xdot_test=xdot_test)

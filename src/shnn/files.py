@@ -42,3 +42,17 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def append_json_line(path: str | Path, entry: Any) -> None:
+    """Append ``entry`` as one compact JSON line (sorted keys) to ``path``, in one write,
+    fsynced: a process killed at any moment leaves at most a torn last line, which readers of
+    such logs skip."""
+    import json
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as fh:
+        fh.write(json.dumps(entry, sort_keys=True, separators=(",", ":")) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())

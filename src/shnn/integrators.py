@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import scipy.integrate
 
-from shnn.systems import System
+from shnn.hamiltonian import System
 from shnn.validation import check_finite_float, check_positive_int, check_states
 
 Array = np.ndarray
@@ -113,7 +113,7 @@ def reference_trajectory(system_or_vector_field: System | StateMap, x0: Array, t
                          method: str = "DOP853") -> Array:
     """Accurate solution of ``x' = f(x)`` at times ``t_eval`` by ``scipy.integrate.solve_ivp``.
 
-    ``system_or_vector_field`` is a :class:`~shnn.systems.System` (its ``vector_field``) or a
+    ``system_or_vector_field`` is a :class:`~shnn.hamiltonian.System` (its ``vector_field``) or a
     callable ``(K, 2*dof) -> (K, 2*dof)``. All K states are integrated together as one ODE
     of size ``K*2*dof`` (the adaptive step is shared; the error norm spans all states).
     ``t_eval: (T,)`` must be monotonic and starts the integration at ``t_eval[0]``.

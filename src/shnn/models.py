@@ -8,9 +8,9 @@ from collections.abc import Callable
 import numpy as np
 import scipy.linalg
 
+from shnn.hamiltonian import gradient_to_vector_field, vector_field_to_gradient
 from shnn.lstsq import features, gradient_system, solve_dense, solve_structured, tanh_derivative
 from shnn.sampling import HiddenLayer, Method, sample_elm, sample_swim
-from shnn.systems import gradient_to_vector_field, vector_field_to_gradient
 from shnn.validation import (
     check_finite_float,
     check_interval,
@@ -18,6 +18,7 @@ from shnn.validation import (
     check_states,
     check_training_data,
     check_values,
+    plural,
     state_dim,
 )
 
@@ -191,7 +192,7 @@ class SampledMLP(_SampledBase):
         x = check_states(x, dim, "x")
         xdot = check_states(xdot, dim, "xdot")
         if xdot.shape[0] != x.shape[0]:
-            raise ValueError(f"xdot has {xdot.shape[0]} rows but x has {x.shape[0]}")
+            raise ValueError(f"xdot has {plural(xdot.shape[0], 'row')} but x has {x.shape[0]}")
         start = time.perf_counter()
         layer = self._elm_layer(x)
         a = np.ones((x.shape[0], self.width + 1), order="F")

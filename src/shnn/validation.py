@@ -11,6 +11,26 @@ from typing import NoReturn
 
 import numpy as np
 
+#: Word starts whose first letter misleads about the first sound: ``a uint8``, ``an ndarray``.
+_CONSONANT_SOUND = ("uint", "uni", "use", "usu", "one", "eu")
+_VOWEL_SOUND = ("nd", "hour", "honest")
+
+
+def plural(n: int, noun: str, many: str | None = None) -> str:
+    """``n`` and ``noun`` as a message says them: ``1 state``, ``2 states``, ``0 states``.
+
+    ``many`` is the plural where adding ``s`` is wrong (``"degrees of freedom"``).
+    """
+    return f"{n} {noun if n == 1 else (many or noun + 's')}"
+
+
+def article(word: str) -> str:
+    """``word`` with its indefinite article by its first sound: ``an int``, ``a float``,
+    ``an ndarray``, ``a NoneType``, ``a uint8``."""
+    start = word.lower()
+    vowel = start[:1] in {"a", "e", "i", "o", "u"} and not start.startswith(_CONSONANT_SOUND)
+    return f"{'an' if vowel or start.startswith(_VOWEL_SOUND) else 'a'} {word}"
+
 
 def check_states(x: object, dim: int, name: str = "x") -> np.ndarray:
     """Return ``x`` as a float64 array of shape ``(n, dim)``; reject other shapes, NaN and inf."""
@@ -29,7 +49,7 @@ def check_values(y: object, n: int, name: str) -> np.ndarray:
     try:
         arr = np.asarray(y, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be an array of {n} numbers, shape ({n},), got "
+        raise ValueError(f"{name} must be an array of {plural(n, 'number')}, shape ({n},), got "
                          f"{type(y).__name__} {y!r:.60}") from None
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
@@ -87,7 +107,8 @@ def check_training_data(x: object, xdot: object, x0: object, h0: object
     x_arr = check_states(x, dim, "x")
     xdot_arr = check_states(xdot, dim, "xdot")
     if xdot_arr.shape[0] != x_arr.shape[0]:
-        raise ValueError(f"xdot has {xdot_arr.shape[0]} rows but x has {x_arr.shape[0]}")
+        raise ValueError(f"xdot has {plural(xdot_arr.shape[0], 'row')} but x has "
+                         f"{x_arr.shape[0]}")
     return x_arr, xdot_arr, check_anchor_state(x0, dim), check_anchor_value(h0)
 
 

@@ -13,15 +13,16 @@ machine stores in its ``machine``. A time made on machine ``a`` is put on the sc
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import time
 from pathlib import Path
 from typing import Any
 
+from shnn.files import append_json_line
 from shnn.pipeline import machine
 from shnn.pipeline.records import FitSpec
 from shnn.pipeline.store import code_version
+from shnn.validation import plural
 
 #: The reference fit: (sweep, width, repeat, method) of the paper preset.
 REFERENCE = ("dp", 1500, 0, "elm")
@@ -53,7 +54,7 @@ def calibrate(spec: FitSpec, repeats: int = REPEATS) -> dict[str, Any]:
     """Time the reference fit ``spec`` ``repeats`` times here (its data made once, untimed)
     and return the calibration: when, the machine, each fit's seconds, their median, the
     contention of the whole measurement and the commit."""
-    from shnn.pipeline.sweeps import run_fit, spec_dataset
+    from shnn.pipeline.fitting import run_fit, spec_dataset
 
     data = spec_dataset(spec)
     meter = machine.Meter()
@@ -68,12 +69,7 @@ def calibrate(spec: FitSpec, repeats: int = REPEATS) -> dict[str, Any]:
 
 def append_calibration(store_dir: str | Path, calibration: dict[str, Any]) -> None:
     """Append one calibration line to the store's machine log."""
-    path = machines_log_path(store_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as fh:
-        fh.write(json.dumps(calibration, sort_keys=True, separators=(",", ":")) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
+    append_json_line(machines_log_path(store_dir), calibration)
 
 
 def calibrate_store(config: dict[str, Any]) -> dict[str, Any] | None:
@@ -90,22 +86,36 @@ def calibrate_store(config: dict[str, Any]) -> dict[str, Any] | None:
     return found
 
 
-def read_calibrations(store_dir: str | Path) -> dict[str, float]:
-    """Boot id -> the median reference seconds measured on that machine (the latest trusted
-    calibration of each boot: one that ran with contention at most :data:`machine.ALONE`)."""
+def _trusted(store_dir: str | Path) -> list[tuple[str, float]]:
+    """``(boot, median seconds)`` of every trusted calibration in the machine log, in order:
+    one that ran with contention at most :data:`machine.ALONE`."""
     path = machines_log_path(store_dir)
-    out: dict[str, float] = {}
-    if not path.exists():
-        return out
-    for line in path.read_text().splitlines():
+    found = []
+    for line in path.read_text().splitlines() if path.exists() else []:
         try:
             entry = json.loads(line)
             boot, seconds = entry["machine"]["boot"], float(entry["median_seconds"])
         except (ValueError, KeyError, TypeError):  # blank, torn by a kill, or not a calibration
             continue
         if entry.get("contention", 1.0) <= machine.ALONE:
-            out[boot] = seconds
-    return out
+            found.append((boot, seconds))
+    return found
+
+
+def read_calibrations(store_dir: str | Path) -> dict[str, float]:
+    """Boot id -> the reference seconds of that machine: the median over its trusted
+    calibrations (each the median of :data:`REPEATS` timings)."""
+    by_boot: dict[str, list[float]] = {}
+    for boot, seconds in _trusted(store_dir):
+        by_boot.setdefault(boot, []).append(seconds)
+    return {boot: statistics.median(seconds) for boot, seconds in by_boot.items()}
+
+
+def first_calibrated(store_dir: str | Path) -> str | None:
+    """The boot id of the store's first trusted calibration (the scale machine of
+    :mod:`shnn.pipeline.scale`); ``None`` without one."""
+    found = _trusted(store_dir)
+    return found[0][0] if found else None
 
 
 def scale(record: dict[str, Any], calibrations: dict[str, float], to_seconds: float
@@ -116,3 +126,58 @@ def scale(record: dict[str, Any], calibrations: dict[str, float], to_seconds: fl
     if boot not in calibrations:
         return None
     return to_seconds / calibrations[boot]
+
+
+def _machine_text(identity: dict[str, Any]) -> str:
+    """``Intel(R) Xeon(R) Processor, 2 cores, openblas SkylakeX`` from a record's machine."""
+    blas = identity.get("blas") or {}
+    parts = [identity.get("cpu", "unknown CPU"), f"{identity.get('cores', '?')} cores"]
+    if blas.get("library"):
+        parts.append(f"{blas['library']} {blas.get('kernels', '')}".strip())
+    return ", ".join(parts)
+
+
+def _machine_part(boot: str | None, group: list[dict[str, Any]],
+                  calibrations: dict[str, float]) -> str:
+    """``machine f617d4c4 (CPU, cores, BLAS; reference fit 2.28 s)``, or what is known of
+    fits made before records named their machine."""
+    if boot is None:
+        return "made before records named their machine (speed unknown)"
+    reference = (f"reference fit {calibrations[boot]:.2f} s" if boot in calibrations
+                 else "not calibrated")
+    return f"machine {boot[:8]} ({_machine_text(group[0]['machine'])}; {reference})"
+
+
+def timing_note(records: list[dict[str, Any]], calibrations: dict[str, float]) -> str:
+    """Which machines timed ``records`` (the stored fits of one time panel), in words: how many
+    fits each machine timed, what it is, and its reference time where it was calibrated; or
+    how many fits were made before records named their machine (their machine's speed is
+    unknown, so they are not on one scale with the others)."""
+    by_boot: dict[str | None, list[dict[str, Any]]] = {}
+    for record in records:
+        by_boot.setdefault((record.get("machine") or {}).get("boot"), []).append(record)
+    if not by_boot:
+        return "no stored fits"
+    if len(by_boot) == 1 and None not in by_boot:
+        ((boot, group),) = by_boot.items()
+        return (f"all {plural(len(records), 'fit')} timed on one "
+                f"{_machine_part(boot, group, calibrations)}")
+    parts = [f"{plural(len(group), 'fit')} {'' if boot is None else 'on '}"
+             f"{_machine_part(boot, group, calibrations)}"
+             for boot, group in sorted(by_boot.items(), key=lambda kv: -len(kv[1]))]
+    return (f"{plural(len(records), 'fit')} timed on {len(by_boot)} machines, not on one scale: "
+            + "; ".join(parts))
+
+
+def sweep_timing_note(config: dict[str, Any], sweep_id: str, runs_dir: str | Path) -> str:
+    """:func:`timing_note` of the stored fits of one sweep of ``config`` (its committed logs
+    under ``store_dir``, else its per-fit files under ``runs_dir``)."""
+    from shnn.pipeline.sweeps import sweep_points, sweep_store
+
+    sweep = config["sweeps"][sweep_id]
+    records = []
+    for value, _, specs in sweep_points(sweep):
+        store = sweep_store(sweep_id, value, runs_dir, config.get("store_dir"))
+        records += [r for r in map(store.get, specs) if r is not None]
+    store_dir = config.get("store_dir")
+    return timing_note(records, read_calibrations(store_dir) if store_dir else {})

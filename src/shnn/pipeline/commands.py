@@ -29,8 +29,7 @@ def budget_stop(deadline: float | None):
     from shnn.pipeline.resources import CostModel
 
     try:
-        costs = CostModel.from_files("bench/results/paper_estimate.json",
-                                     "bench/results/adam_speed.json")
+        costs = CostModel.committed()
     except OSError:
         costs = None
 
@@ -236,7 +235,7 @@ def verify(config_path: str, runs_dir: str | None = None) -> int:
 
 def stopped_errors() -> tuple[type[BaseException], ...]:
     """The exceptions of a job that stopped at its time budget (not a failure)."""
-    from shnn.adam import TrainingStopped
-    from shnn.pipeline.sweeps import BudgetExhausted
+    from shnn.adam_checkpoint import TrainingStopped
+    from shnn.pipeline.fitting import BudgetExhausted
 
     return (BudgetExhausted, TrainingStopped)

@@ -123,12 +123,14 @@ def _check_system_domain(where: str, section: dict[str, Any], source: str) -> No
 def _check_sweep(sweep_id: str, sweep: dict[str, Any], source: str) -> None:
     """Semantic checks the schema cannot express (domain order, dof match, system params)."""
     from shnn import systems
-    from shnn.data import Domain
+    from shnn.data import Domain, check_anchor
 
     try:
         system = systems.get(sweep["system"], **sweep.get("params", {}))
         domain = Domain.of(sweep["q_lims"], sweep["p_lims"])
         domain.check_system(system)
+        if "x0" in sweep:
+            check_anchor(sweep["x0"], system)
         vary = sweep["vary"]
         key = next(iter(vary))
         if key not in ("width", "train_size") and key not in systems.parameters(sweep["system"]):

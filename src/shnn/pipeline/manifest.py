@@ -2,8 +2,8 @@
 
 One place for these facts: the Snakefile makes one rule per :data:`ARTIFACTS` entry, the
 README generator (``tools/readme.py``) its tables, the reproduction report
-(:mod:`shnn.pipeline.report`) its artifact keys, the paper-preset runner
-(:mod:`shnn.pipeline.timebox`) its inputs, and the tests read it.
+(:mod:`shnn.pipeline.report`) its artifact keys, the paper preset's progress model
+(:mod:`shnn.pipeline.progress`) its inputs, and the tests read it.
 Adding a figure means one entry here, one notebook in ``notebooks/`` and one caption in
 ``report/``.
 

@@ -15,7 +15,7 @@ the comparison with the paper::
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,18 @@ class SweepData:
     rows: list[dict[str, Any]]
     summary: list[dict[str, Any]]
     paper: list[dict[str, Any]]
+    runs_dir: str | Path = ""
+    #: How the times of each sweep put on one machine's scale were (:mod:`shnn.pipeline.scale`).
+    scaled: dict[str, str] = field(default_factory=dict)
+
+    def timing(self, sweep_id: str) -> str:
+        """``Times of <sweep>: ...``: how its times were put on one machine's scale, else which
+        machines timed its stored fits (:func:`shnn.pipeline.calibration.sweep_timing_note`)."""
+        from shnn.pipeline.calibration import sweep_timing_note
+
+        if sweep_id in self.scaled:
+            return f"Times of {sweep_id}: {self.scaled[sweep_id]}"
+        return f"Times of {sweep_id}: " + sweep_timing_note(self.config, sweep_id, self.runs_dir)
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -99,9 +111,31 @@ def load(config_path: str | Path, sweep_ids: list[str], sweeps_dir: str | Path,
     from shnn.pipeline.sweeps import load_sweeps
 
     config = load_config(config_path)
-    rows = load_sweeps(config, sweep_ids, sweeps_dir, runs_dir)
+    rows, scaled = [], {}
+    for sweep_id in sweep_ids:
+        these = load_sweeps(config, [sweep_id], sweeps_dir, runs_dir)
+        note = _put_on_scale(config, sweep_id, these)
+        if note is not None:
+            scaled[sweep_id] = note
+        rows += these
     paper = aggregate.load_paper(paper_csv) if paper_csv else []
-    return SweepData(config, list(sweep_ids), rows, aggregate.summarize(rows), paper)
+    return SweepData(config, list(sweep_ids), rows, aggregate.summarize(rows), paper, runs_dir,
+                     scaled)
+
+
+def _put_on_scale(config: dict[str, Any], sweep_id: str, rows: list[dict[str, Any]]
+                  ) -> str | None:
+    """Put the times of one sweep's ``rows`` on the store's scale, in place, where every fit
+    of it can be (:mod:`shnn.pipeline.scale`: a preset with a committed store); how, or
+    ``None`` where they stay as measured."""
+    from shnn.pipeline import scale
+
+    found = scale.store_scale(config["store_dir"]) if config.get("store_dir") else None
+    factors = None if found is None else scale.sweep_factors(config, sweep_id, found)
+    if factors is None:
+        return None
+    rows[:] = scale.on_scale(rows, factors)
+    return scale.scale_note(factors, found)
 
 
 def save(fig: Any, summary: list[dict[str, Any]], out_stem: str, preset: str) -> None:

@@ -136,8 +136,8 @@ def refit(spec: FitSpec, stored: dict[str, Any]) -> tuple[dict[str, Any], Usage,
     """Fit ``spec`` again from its settings (its data made first, outside the timed part, as a
     sweep shares it): ``(results, usage, difference)``, the largest relative difference of
     its errors (and an Adam baseline's final loss) from the ``stored`` record's."""
+    from shnn.pipeline.fitting import run_fit, spec_dataset
     from shnn.pipeline.machine import Meter
-    from shnn.pipeline.sweeps import run_fit, spec_dataset
 
     data = spec_dataset(spec)
     meter = Meter()
@@ -161,7 +161,7 @@ def run(config_path: str, n: int, seed: int, budget_minutes: float | None = None
     fit that its stored time says would end past it is not started (the run stops cleanly)."""
     from shnn.pipeline.config import load
     from shnn.pipeline.machine import identity, kind
-    from shnn.pipeline.sweeps import record_seconds
+    from shnn.pipeline.store import record_seconds
 
     config = load(config_path)
     fits = stored_fits(config, runs_dir or config["runs_dir"], baselines)

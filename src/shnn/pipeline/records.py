@@ -68,10 +68,17 @@ class FitSpec:
     batch_size: int = 0
     weight_decay: float = 0.0
     solver: str = "qr"
+    #: The anchor state ``(q..., p...)`` of the integration constant; empty: the origin.
+    x0: list[float] = field(default_factory=list)
 
     def settings(self) -> dict[str, Any]:
-        """The spec as a JSON-ready dict, with the record format version."""
-        return {"record_version": RECORD_VERSION, **asdict(self)}
+        """The spec as a JSON-ready dict, with the record format version. An anchor at the
+        origin (``x0`` empty, every built-in and paper setting) is left out, so those settings,
+        and the records they find, are as they were before the anchor was a setting."""
+        settings = {"record_version": RECORD_VERSION, **asdict(self)}
+        if not self.x0:
+            del settings["x0"]
+        return settings
 
 
 def _fmt(value: Any) -> str:
@@ -79,9 +86,11 @@ def _fmt(value: Any) -> str:
 
 
 def record_path(runs_dir: str | Path, spec: FitSpec) -> Path:
-    """``runs_dir/system~S[/param~v...]/domain~D/train~N/test~Nt/width~M/method~m/seeds~d-m.json``.
+    """``runs_dir/system~S[/param~v...]/domain~D[/x0~..]/train~N/test~Nt/width~M/method~m/
+    seeds~d-m.json``.
 
-    Only parameters that differ from the system's defaults appear in the path; the record
+    Only parameters that differ from the system's defaults, and an anchor other than the
+    origin, appear in the path; the record
     itself stores all of them. A built-in system's name ``S`` appears as it is; a system of
     your own (``examples/duffing.py:duffing@<source hash>``) as
     :func:`shnn.systems.path_label` of its name (``examples_duffing.py_duffing@<hash>``).
@@ -91,7 +100,10 @@ def record_path(runs_dir: str | Path, spec: FitSpec) -> Path:
     defaults = parameters(spec.system)
     parts: list[tuple[str, Any]] = [("system", path_label(spec.system))]
     parts += [(k, v) for k, v in sorted(spec.params.items()) if defaults.get(k) != v]
-    parts += [("domain", spec.domain), ("train", spec.train_size), ("test", spec.test_size),
+    parts.append(("domain", spec.domain))
+    if spec.x0:
+        parts.append(("x0", ",".join(repr(float(v)) for v in spec.x0)))
+    parts += [("train", spec.train_size), ("test", spec.test_size),
               ("width", spec.width), ("method", spec.method)]
     if spec.method == "hnn":
         parts.append(("steps", spec.steps))

@@ -32,6 +32,12 @@ BASE_SECONDS = 120.0
 MEMORY_MARGIN = 1.5
 BASE_MEM_MB = 1024
 
+#: The committed measurements of the cost model (paths from the repository root): the fit-time
+#: coefficients (``bench/estimate_paper.py``) and the Adam speed (``bench/bench_adam.py``).
+ESTIMATE_FILE = "bench/results/paper_estimate.json"
+ADAM_SPEED_FILE = "bench/results/adam_speed.json"
+COST_FILES = (ESTIMATE_FILE, ADAM_SPEED_FILE)
+
 
 @dataclass(frozen=True)
 class CostModel:
@@ -51,6 +57,11 @@ class CostModel:
             coefficients[method, int(dof.removesuffix("dof"))] = (float(a), float(b))
         speed = json.loads(Path(adam).read_text())["steps_per_second"]["closed_form"]
         return cls(coefficients, float(est["peak_over_T_plus_B"]), float(speed))
+
+    @classmethod
+    def committed(cls) -> CostModel:
+        """The cost model of the committed measurements (:data:`COST_FILES`)."""
+        return cls.from_files(*COST_FILES)
 
     def fit_seconds(self, method: str, dof: int, n: int, m: int) -> float:
         """Estimated seconds of one sampled fit on the 2-core reference machine."""

@@ -36,6 +36,7 @@ import numpy as np
 from shnn.pipeline import machine
 from shnn.pipeline.recompute import BITWISE, WITHIN, refit, verdict
 from shnn.pipeline.records import FitSpec
+from shnn.validation import plural
 
 #: A fit more than this many times its point's median (same method) is an outlier.
 OUTLIER = 1.5
@@ -109,33 +110,40 @@ def suspects(config: dict[str, Any], sweep_ids: Sequence[str] | None = None,
     without a calibration in the store (:mod:`shnn.pipeline.calibration`), whose time cannot
     be put on another machine's scale."""
     from shnn.pipeline.calibration import read_calibrations
+    from shnn.pipeline.scale import store_scale, sweep_factors
     from shnn.pipeline.store import RecordLog, shard_log_path
     from shnn.pipeline.sweeps import shard_label, sweep_points
 
     calibrated = read_calibrations(config["store_dir"]) if uncalibrated else {}
+    scale = store_scale(config["store_dir"])
     found = []
     for sweep_id, sweep in config["sweeps"].items():
         if sweep_ids is not None and sweep_id not in sweep_ids:
             continue
+        # judged on one machine's scale where the whole sweep can be put on it
+        factors = None if scale is None else sweep_factors(config, sweep_id, scale)
         stored: dict[tuple[Any, str], list[tuple[FitSpec, dict[str, Any]]]] = {}
-        for value, _, specs in sweep_points(sweep):
+        seconds: dict[tuple[Any, str], list[float]] = {}
+        for value, repeat, specs in sweep_points(sweep):
             log = RecordLog(shard_log_path(config["store_dir"], sweep_id, shard_label(value)))
             for spec in specs:
                 record = log.get(spec)
                 if record is not None:
                     stored.setdefault((value, spec.method), []).append((spec, record))
+                    factor = 1.0 if factors is None else factors[value, repeat, spec.method][0]
+                    seconds.setdefault((value, spec.method), []).append(
+                        record["fit_seconds"] * factor)
         reasons: dict[Any, list[str]] = {}  # per point: why some fit of it is suspect
         for method in sweep["methods"]:
-            times = {v: [r["fit_seconds"] for _, r in fits]
-                     for (v, m), fits in stored.items() if m == method}
+            times = {v: ts for (v, m), ts in seconds.items() if m == method}
             for value, why in point_reasons(times).items():
                 reasons.setdefault(value, []).append(f"{method}: {why}")
             for value in times:
                 median = statistics.median(times[value])
-                for spec, record in stored[value, method]:
-                    why = fit_reasons(record, median)
-                    if uncalibrated and (record.get("machine") or {}).get("boot") \
-                            not in calibrated:
+                for (spec, record), t in zip(stored[value, method], times[value], strict=True):
+                    why = fit_reasons({**record, "fit_seconds": t}, median)
+                    if uncalibrated and factors is None and \
+                            (record.get("machine") or {}).get("boot") not in calibrated:
                         why.append("its machine has no calibration")
                     reasons.setdefault(value, []).extend(
                         f"{method} seeds {spec.data_seed}: {w}" for w in why)
@@ -146,6 +154,21 @@ def suspects(config: dict[str, Any], sweep_ids: Sequence[str] | None = None,
                 found += [Suspect(sweep_id, value, spec, record, tuple(reasons[value]))
                           for spec, record in fits]
     return found
+
+
+def listing(found: Sequence[Suspect], most: int = 3) -> list[str]:
+    """One line per suspect point: its fits, and why (the first ``most`` reasons and how many
+    more; every fit of a point shares the point's reasons)."""
+    points: dict[tuple[str, Any], list[Suspect]] = {}
+    for suspect in found:
+        points.setdefault((suspect.sweep, suspect.value), []).append(suspect)
+    lines = []
+    for (sweep, value), fits in points.items():
+        reasons = fits[0].reasons
+        more = f"; and {len(reasons) - most} more" if len(reasons) > most else ""
+        lines.append(f"{sweep} {value:g}: {plural(len(fits), 'fit')}: "
+                     f"{'; '.join(reasons[:most])}{more}")
+    return lines
 
 
 class ErrorsDiffer(RuntimeError):
@@ -172,12 +195,14 @@ def retime(suspect: Suspect) -> dict[str, Any] | None:
 
 
 def run(config_path: str, minutes: float, sweep_ids: Sequence[str] | None = None,
-        dry_run: bool = False, uncalibrated: bool = False) -> int:
+        dry_run: bool = False, uncalibrated: bool = False, bridge: bool = False) -> int:
     """Re-time the suspect fits (of ``sweep_ids``; ``uncalibrated``: of :func:`suspects`)
-    within ``minutes``, after timing this machine's reference fit; exit status."""
+    within ``minutes``, after timing this machine's reference fit; with ``bridge``, first
+    measure the bridges of the shards that need one (:mod:`shnn.pipeline.scale`), then re-time
+    what is still suspect. Exit status."""
     from shnn.pipeline.config import load
-    from shnn.pipeline.store import RecordLog, shard_log_path
-    from shnn.pipeline.sweeps import record_seconds, shard_label
+    from shnn.pipeline.store import RecordLog, record_seconds, shard_log_path
+    from shnn.pipeline.sweeps import shard_label
 
     config = load(config_path)
     if not config.get("store_dir"):
@@ -186,14 +211,30 @@ def run(config_path: str, minutes: float, sweep_ids: Sequence[str] | None = None
     if unknown:
         raise ValueError(f"--sweep: unknown sweep {unknown[0]!r}; choose from "
                          f"{', '.join(config['sweeps'])}")
+    deadline = time.monotonic() + 60 * minutes
+    if bridge:
+        from shnn.pipeline import scale
+        from shnn.pipeline.calibration import calibrate_store
+
+        targets = scale.bridge_targets(config, sweep_ids)
+        print(f"{len(targets)} shard(s) to bridge: "
+              + ", ".join(f"{t.sweep} {t.label}" for t in targets))
+        if dry_run or not targets:
+            return 0
+        calibrate_store(config)  # the yardstick of the machine the bridges are measured on
+        try:
+            scale.run_bridges(config, targets, deadline)
+        except ErrorsDiffer as exc:
+            print(f"retime: error: {exc}", file=sys.stderr)
+            return 1
+        return 0
     found = suspects(config, sweep_ids, uncalibrated)
     print(f"{len(found)} suspect time(s) in {config['store_dir']}"
           f"{' (sweeps ' + ', '.join(sweep_ids) + ')' if sweep_ids else ''}")
-    for s in found:
-        print(f"  {s.name}: {'; '.join(s.reasons)}")
+    for line in listing(found):
+        print(f"  {line}")
     if dry_run or not found:
         return 0
-    deadline = time.monotonic() + 60 * minutes
     from shnn.pipeline.calibration import calibrate_store
 
     calibrate_store(config)  # the yardstick of the machine the new times are of
@@ -241,12 +282,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="only this sweep (repeatable; default: all)")
     parser.add_argument("--uncalibrated", action="store_true",
                         help="also re-time every fit whose machine has no calibration")
+    parser.add_argument("--bridge", action="store_true",
+                        help="instead: measure the bridge of every shard made before records "
+                        "named their machine (shnn.pipeline.scale)")
     parser.add_argument("--dry-run", action="store_true", help="list the suspects, fit nothing")
     args = parser.parse_args(argv)
     from shnn.pipeline.config import ConfigError
 
     try:
-        return run(args.config, args.minutes, args.sweeps, args.dry_run, args.uncalibrated)
+        return run(args.config, args.minutes, args.sweeps, args.dry_run, args.uncalibrated,
+                   args.bridge)
     except (ConfigError, ValueError, OSError) as exc:
         print(f"retime: error: {exc}", file=sys.stderr)
         return 2

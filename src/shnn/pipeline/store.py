@@ -1,7 +1,10 @@
-"""Committed fit records: one JSON line per fit, appended (and fsynced) as each fit finishes.
+"""Where fit records live (:class:`RecordStore`): per-fit JSON files, or committed logs.
 
-The paper preset's results outlive any one machine or session: they are committed to the
-repository under the preset's ``store_dir`` (``records/paper``), one file per durable unit:
+Without a ``store_dir`` each record is one JSON file under ``runs_dir`` (:class:`RecordFiles`,
+:func:`shnn.pipeline.records.record_path`). The paper preset's results outlive any one machine
+or session: they are committed to the repository under the preset's ``store_dir``
+(``records/paper``), one JSON-lines file per durable unit (:class:`RecordLog`), each line
+appended (and fsynced) as its fit finishes:
 
 - ``sweeps/<sweep>/value~<label>.jsonl``: every method and repeat of one sweep value (a shard),
 - ``hnn/<case>.jsonl``: one Adam-trained baseline,
@@ -31,7 +34,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from shnn.pipeline import machine
 from shnn.pipeline.machine import Usage
@@ -40,10 +43,37 @@ from shnn.pipeline.records import (
     FitSpec,
     InvalidRecord,
     parse_record,
+    read_record,
+    record_path,
     record_problems,
+    write_record,
 )
 
 log = logging.getLogger(__name__)
+
+
+class RecordStore(Protocol):
+    """Where fit records live: :class:`RecordFiles` or :class:`RecordLog`."""
+
+    def get(self, spec: FitSpec) -> dict[str, Any] | None:
+        """The stored record made with exactly ``spec``'s settings, or ``None``."""
+
+    def put(self, spec: FitSpec, record: dict[str, Any]) -> dict[str, Any]:
+        """Store ``record`` (made with ``spec``); returns the record as stored."""
+
+
+class RecordFiles:
+    """One JSON file per fit under ``runs_dir`` (:func:`shnn.pipeline.records.record_path`)."""
+
+    def __init__(self, runs_dir: str | Path) -> None:
+        self.runs_dir = Path(runs_dir)
+
+    def get(self, spec: FitSpec) -> dict[str, Any] | None:
+        return read_record(record_path(self.runs_dir, spec), spec.settings())
+
+    def put(self, spec: FitSpec, record: dict[str, Any]) -> dict[str, Any]:
+        write_record(record_path(self.runs_dir, spec), record)
+        return record
 
 
 @functools.cache
@@ -93,7 +123,7 @@ def log_problems(record: Any) -> list[str]:
 class RecordLog:
     """The records of one durable unit, in one append-only JSON-lines file.
 
-    Implements the record-store interface of :func:`shnn.pipeline.sweeps.fit_record`:
+    A :class:`RecordStore` (what :func:`shnn.pipeline.fitting.fit_record` reads and writes):
     :meth:`get` and :meth:`put` by :class:`~shnn.pipeline.records.FitSpec`. Every line is
     validated on reading
     (:func:`log_problems`): an invalid one is skipped with a warning naming ``path:line``
@@ -223,6 +253,15 @@ def new_record(settings: dict[str, Any], results: dict[str, Any],
     return {"settings": json.loads(json.dumps(settings)), **results,
             "wall_seconds": usage.wall_seconds, **usage.fields(), "machine": machine.identity(),
             "load_per_cpu": _load_per_cpu(), "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
+
+
+def record_seconds(record: dict[str, Any]) -> float:
+    """The compute seconds of one stored fit, as measured when it was computed: a sampled
+    fit's wall seconds (data, fit and errors; the fit seconds of a record made before wall
+    seconds were kept), an Adam baseline's training seconds summed over its segments."""
+    if record["settings"]["method"] == "hnn":
+        return float(record["fit_seconds"])
+    return float(record.get("wall_seconds", record["fit_seconds"]))
 
 
 def _load_per_cpu() -> float | None:

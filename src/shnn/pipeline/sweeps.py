@@ -1,4 +1,6 @@
-"""Single fits and resumable sweeps over width, train size or a system parameter.
+"""Resumable sweeps over width, train size or a system parameter, and the Adam baselines:
+which fits they run (one fit: :mod:`shnn.pipeline.fitting`), where those fits' records live
+(:mod:`shnn.pipeline.store`), and their CSV rows.
 
 Seeds (docs/method.md §4.7): repeat ``r`` uses data seed ``data_seed + r`` and model seed
 ``model_seed + r``; the seeds restart at every sweep value, and all methods of a repeat
@@ -10,28 +12,24 @@ from __future__ import annotations
 
 import csv
 import logging
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
-
-import numpy as np
+from typing import Any
 
 from shnn import systems
-from shnn.data import Dataset, Domain, make_dataset
+from shnn.data import Dataset, Domain, anchor_setting, choose_anchor
 from shnn.files import atomic_write
-from shnn.metrics import relative_l2
-from shnn.models import SampledHNN
-from shnn.pipeline.machine import Meter
-from shnn.pipeline.records import (
-    FitSpec,
-    InvalidRecord,
-    read_record,
-    record_path,
-    record_problems,
-    write_record,
+from shnn.pipeline.fitting import StopRule, fit_record, spec_dataset
+from shnn.pipeline.records import FitSpec
+from shnn.pipeline.store import (
+    RecordFiles,
+    RecordLog,
+    RecordStore,
+    baseline_log_path,
+    record_seconds,
+    shard_log_path,
 )
-from shnn.pipeline.store import RecordLog, baseline_log_path, new_record, shard_log_path
 from shnn.sampling import Method
 
 log = logging.getLogger(__name__)
@@ -44,123 +42,6 @@ CSV_COLUMNS = ("sweep", "system", "domain", "vary", "value", "repeat", "method",
 
 #: Columns of a baseline CSV: a sweep row plus the training settings and final loss.
 BASELINE_COLUMNS = (*CSV_COLUMNS, "steps", "lr", "final_loss")
-
-
-def make_model(spec: FitSpec) -> Any:
-    """An unfitted model for ``spec``: :class:`SampledHNN`, or the Adam baseline for ``hnn``."""
-    if spec.method == "hnn":
-        from shnn.adam import AdamHNN
-
-        return AdamHNN(spec.width, seed=spec.model_seed, steps=spec.steps, lr=spec.lr,
-                       batch_size=spec.batch_size, weight_decay=spec.weight_decay)
-    return SampledHNN(spec.width, spec.method, seed=spec.model_seed, rcond=spec.rcond,
-                      elm_bias=tuple(spec.elm_bias) if spec.elm_bias else None,
-                      solver=spec.solver)
-
-
-def spec_dataset(spec: FitSpec) -> Dataset:
-    """The exact data of ``spec`` (data seed, sizes, domain, system)."""
-    system = systems.get(spec.system, **spec.params)
-    domain = Domain.of(spec.q_lims, spec.p_lims)
-    return make_dataset(system, domain, spec.train_size, spec.test_size, spec.data_seed)
-
-
-def run_fit(spec: FitSpec, data: Dataset | None = None, **fit_options: Any) -> dict[str, Any]:
-    """Fit one model; return its results: fit seconds, train/test errors of H and x'.
-
-    ``fit_options`` go to the model's ``fit`` (the Adam baseline's ``checkpoint``,
-    ``checkpoint_every`` and ``deadline``).
-    """
-    if data is None:
-        data = spec_dataset(spec)
-    model = make_model(spec)
-    model.fit(data.x_train, data.xdot_train, data.x0, data.H0, H=data.H_train, **fit_options)
-    system = systems.get(spec.system, **spec.params)
-    results = {
-        "fit_seconds": model.fit_seconds_,
-        "test_rel_l2_H": relative_l2(data.H_test, model.hamiltonian(data.x_test)),
-        "train_rel_l2_H": relative_l2(data.H_train, model.hamiltonian(data.x_train)),
-        "test_rel_l2_xdot": relative_l2(system.vector_field(data.x_test),
-                                        model.vector_field(data.x_test)),
-        "train_rel_l2_xdot": relative_l2(data.xdot_train, model.vector_field(data.x_train)),
-    }
-    if spec.method == "hnn":
-        results["final_loss"] = float(np.mean(model.loss_history_[-1000:]))
-        results["loss_history"] = model.loss_history_[:: max(1, spec.steps // 1000)].tolist()
-    return results
-
-
-class RecordStore(Protocol):
-    """Where fit records live: :class:`RecordFiles` or :class:`shnn.pipeline.store.RecordLog`."""
-
-    def get(self, spec: FitSpec) -> dict[str, Any] | None:
-        """The stored record made with exactly ``spec``'s settings, or ``None``."""
-
-    def put(self, spec: FitSpec, record: dict[str, Any]) -> dict[str, Any]:
-        """Store ``record`` (made with ``spec``); returns the record as stored."""
-
-
-class RecordFiles:
-    """One JSON file per fit under ``runs_dir`` (:func:`shnn.pipeline.records.record_path`)."""
-
-    def __init__(self, runs_dir: str | Path) -> None:
-        self.runs_dir = Path(runs_dir)
-
-    def get(self, spec: FitSpec) -> dict[str, Any] | None:
-        return read_record(record_path(self.runs_dir, spec), spec.settings())
-
-    def put(self, spec: FitSpec, record: dict[str, Any]) -> dict[str, Any]:
-        write_record(record_path(self.runs_dir, spec), record)
-        return record
-
-
-class MissingRecord(ValueError):
-    """A fit that should have been stored is not (``compute=False``)."""
-
-
-class BudgetExhausted(RuntimeError):
-    """A fit was not started because the time budget would not cover it."""
-
-
-#: Decides, before a missing fit is computed, whether to stop instead (a time budget).
-StopRule = Callable[[FitSpec], bool]
-
-
-def fit_record(spec: FitSpec, store: RecordStore | str | Path,
-               data: Callable[[], Dataset] | None = None, *, compute: bool = True,
-               stop: StopRule | None = None, **fit_options: Any
-               ) -> tuple[dict[str, Any], bool]:
-    """``(record, computed)`` of one fit: stored if its settings match, else fitted now.
-
-    ``store``: a record store, or a folder of per-fit JSON files. With ``compute=False`` a
-    missing record raises :class:`MissingRecord`; ``stop(spec)`` true raises
-    :class:`BudgetExhausted` instead of starting the fit; ``fit_options`` go to
-    :func:`run_fit`.
-    """
-    if isinstance(store, (str, Path)):
-        store = RecordFiles(store)
-    record = store.get(spec)
-    if record is not None:
-        return record, False
-    where = getattr(store, "path", getattr(store, "runs_dir", store))
-    if not compute:
-        raise MissingRecord(f"{where}: no record of {describe(spec)}")
-    if stop is not None and stop(spec):
-        raise BudgetExhausted(f"time budget too short for {describe(spec)}")
-    meter = Meter()
-    results = run_fit(spec, data() if data else None, **fit_options)
-    record = new_record(spec.settings(), results, meter.stop())
-    problems = record_problems(record, spec.settings())
-    if problems:  # stored, it would be rejected on reading and recomputed forever
-        raise InvalidRecord(f"{describe(spec)}: computed record not stored: {'; '.join(problems)}")
-    return store.put(spec, record), True
-
-
-def describe(spec: FitSpec) -> str:
-    """A short name of one fit for messages."""
-    params = "".join(f" {k}={v}" for k, v in sorted(spec.params.items()))
-    return (f"{spec.system}{params} {spec.domain} N={spec.train_size} width={spec.width} "
-            f"{spec.method} seeds {spec.data_seed}-{spec.model_seed}")
 
 
 def sweep_store(sweep_id: str, value: Any, runs_dir: str | Path,
@@ -184,7 +65,8 @@ def base_spec(sweep: dict[str, Any], domain: str) -> FitSpec:
                    width=sweep.get("width", 0), method="", data_seed=sweep["data_seed"],
                    model_seed=sweep["model_seed"], rcond=sweep.get("rcond", 1e-13),
                    elm_bias=list(sweep.get("elm_bias", dom.elm_bias_range())),
-                   solver=sweep.get("solver", "qr"))
+                   solver=sweep.get("solver", "qr"),
+                   x0=anchor_setting(choose_anchor(system, dom, sweep.get("x0"))))
 
 
 def with_value(spec: FitSpec, key: str, value: Any) -> FitSpec:
@@ -239,12 +121,12 @@ def run_sweep(sweep_id: str, sweep: dict[str, Any], runs_dir: str | Path,
               ) -> list[dict[str, Any]]:
     """Run (or load) every fit of a sweep, or of the sweep values in ``values`` (a shard);
     returns one CSV row per fit, in the preset's order. ``benchmark``: write the fits'
-    :func:`record_seconds` there (:func:`write_benchmark`).
+    :func:`~shnn.pipeline.store.record_seconds` there (:func:`write_benchmark`).
 
     Existing records with identical settings are reused; missing ones are computed and
     written atomically, so an interrupted sweep resumes where it stopped. With ``store_dir``
     the records are the committed shard logs there (:func:`sweep_store`); ``compute`` and
-    ``stop`` are those of :func:`fit_record`.
+    ``stop`` are those of :func:`~shnn.pipeline.fitting.fit_record`.
     """
     from tqdm.auto import tqdm
 
@@ -279,19 +161,11 @@ def run_sweep(sweep_id: str, sweep: dict[str, Any], runs_dir: str | Path,
     return rows
 
 
-def record_seconds(record: dict[str, Any]) -> float:
-    """The compute seconds of one stored fit, as measured when it was computed: a sampled
-    fit's wall seconds (data, fit and errors; the fit seconds of a record made before wall
-    seconds were kept), an Adam baseline's training seconds summed over its segments."""
-    if record["settings"]["method"] == "hnn":
-        return float(record["fit_seconds"])
-    return float(record.get("wall_seconds", record["fit_seconds"]))
-
-
 def write_benchmark(path: str | Path, seconds: float) -> None:
     """A compute job's time as a Snakemake-style benchmark file (columns ``s``, ``h:m:s``),
-    the sum of its fits' :func:`record_seconds`: a run that only reloads stored fits writes
-    the times measured when they were computed, never its own few seconds of reading."""
+    the sum of its fits' :func:`~shnn.pipeline.store.record_seconds`: a run that only reloads
+    stored fits writes the times measured when they were computed, never its own few seconds
+    of reading."""
     whole = int(seconds)
     hms = f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
     text = f"s\th:m:s\n{seconds:.4f}\t{hms}\n".encode()
@@ -340,7 +214,7 @@ def baseline_record(config: dict[str, Any], case: str, runs_dir: str | Path,
     record, _ = fit_record(baseline_spec(config, case), baseline_store(config, case, runs_dir),
                            compute=compute, **fit_options)
     if checkpoint is not None:
-        from shnn.adam import remove_checkpoint
+        from shnn.adam_checkpoint import remove_checkpoint
 
         remove_checkpoint(checkpoint)
     return record

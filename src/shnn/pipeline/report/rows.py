@@ -30,7 +30,7 @@ from shnn.pipeline.report.facts import (
 )
 
 if TYPE_CHECKING:
-    from shnn.pipeline.timebox import Progress
+    from shnn.pipeline.progress import Progress
 
 
 @dataclass
@@ -74,7 +74,7 @@ def read_artifact(folder: str | Path, name: str, config: dict[str, Any]
                             "a preset with a store_dir may report over part of them)")
 
 
-#: What each kind of progress of :func:`shnn.pipeline.timebox.artifact_progress` counts.
+#: What each kind of progress of :func:`shnn.pipeline.progress.artifact_progress` counts.
 PROGRESS_UNITS = {"fits": "fits", "steps": "Adam steps"}
 
 
@@ -90,12 +90,12 @@ def not_run_notes(config: dict[str, Any], missing: Iterable[str],
                   inputs: dict[tuple[str, str], Progress] | None = None
                   ) -> dict[str, dict[str, str]]:
     """Per missing artifact, how far each of its inputs is (``{"fits": "35% of its fits
-    done", ...}``, from the store via :func:`shnn.pipeline.timebox.artifact_progress`, over
+    done", ...}``, from the store via :func:`shnn.pipeline.progress.artifact_progress`, over
     ``inputs`` of :func:`input_progress` when given)."""
     missing = list(missing)
     if not missing or not config.get("store_dir"):
         return {name: {} for name in missing}
-    from shnn.pipeline.timebox import artifact_progress
+    from shnn.pipeline.progress import artifact_progress
 
     progress = artifact_progress(config, inputs=inputs)
     return {name: {kind: progress_text(kind, p) for kind, p in progress.get(name, {}).items()}
@@ -109,7 +109,7 @@ def input_progress(config: dict[str, Any]) -> dict[tuple[str, str], Progress]:
     far that sweep is (:func:`continuation_note`)."""
     if not config.get("store_dir"):
         return {}
-    from shnn.pipeline.timebox import input_progress as store_progress
+    from shnn.pipeline.progress import input_progress as store_progress
 
     return store_progress(config)
 

@@ -1,0 +1,249 @@
+"""A time panel on one machine's scale: calibrations for new records, bridges for old shards.
+
+The committed store was filled over many time boxes on machines of different speed (two
+2-core machines of the same name fitted one fit in 86 s and 47 s). A record made since records
+name their machine is put on the scale of the store's **scale machine** by the two machines'
+reference-fit times (:mod:`shnn.pipeline.calibration`). Older records do not say which machine
+made them; each of their shards (one sweep value) was computed by one job on one machine. A
+**bridge** measures that machine: the shard's repeat-0 fit of every method is fitted again on
+a calibrated machine (its errors must come out as stored, as in a re-time), and the median of
+time now / time stored is the factor that puts the shard's stored times on that machine's
+scale. Bridges are appended to ``<store>/bridges.jsonl``; stored times are never changed.
+
+A sweep is put on the scale only when every one of its records can be (else its times are shown
+as measured and :func:`shnn.pipeline.calibration.timing_note` says they are not on one scale).
+The scale machine is the machine of the store's first trusted calibration.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from shnn.files import append_json_line
+from shnn.pipeline import machine
+from shnn.pipeline.records import FitSpec
+
+#: The repeat whose fits measure a shard's machine, and their methods (the two cheapest).
+BRIDGE_REPEAT = 0
+BRIDGE_METHODS = ("elm", "uswim")
+
+
+def bridges_path(store_dir: str | Path) -> Path:
+    """``<store>/bridges.jsonl``: one bridge per line."""
+    return Path(store_dir) / "bridges.jsonl"
+
+
+def read_bridges(store_dir: str | Path) -> dict[tuple[str, str], dict[str, Any]]:
+    """``(sweep, shard label) -> bridge``: the latest trusted bridge of each shard (measured
+    with contention at most :data:`machine.ALONE`)."""
+    path = bridges_path(store_dir)
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    if not path.exists():
+        return out
+    for line in path.read_text().splitlines():
+        try:
+            entry = json.loads(line)
+            key, ratio = (entry["sweep"], entry["value"]), float(entry["ratio"])
+        except (ValueError, KeyError, TypeError):  # blank, or torn by a kill
+            continue
+        if ratio > 0 and entry.get("contention", 1.0) <= machine.ALONE:
+            out[key] = entry
+    return out
+
+
+def append_bridge(store_dir: str | Path, bridge: dict[str, Any]) -> None:
+    """Append one bridge line (fsynced) to the store's bridge log."""
+    append_json_line(bridges_path(store_dir), bridge)
+
+
+def measure_bridge(sweep_id: str, label: str, fits: Sequence[tuple[FitSpec, dict[str, Any]]],
+                   stored_medians: dict[str, float]) -> dict[str, Any]:
+    """Fit the shard's ``fits`` (its :data:`BRIDGE_REPEAT` fit of each of
+    :data:`BRIDGE_METHODS`, with their stored records) again here and return the bridge: each
+    fit's new seconds against the median stored seconds of its method over the shard's repeats
+    (``stored_medians``: robust to one repeat that ran contended), the median of those ratios
+    (``ratio``: now / stored), this machine, the largest contention of the re-fits and the
+    code. :class:`shnn.pipeline.retime.ErrorsDiffer` if an error does not come out as stored."""
+    from shnn.pipeline.recompute import BITWISE, WITHIN, refit, verdict
+    from shnn.pipeline.retime import ErrorsDiffer
+    from shnn.pipeline.store import code_version
+
+    measured, contention = [], 0.0
+    for spec, record in fits:
+        results, usage, difference = refit(spec, record)
+        if verdict(difference) not in (BITWISE, WITHIN):
+            raise ErrorsDiffer(f"{sweep_id} {label} {spec.method}: recomputed errors differ "
+                               f"from the stored ones by {difference:.1e}: no bridge stored")
+        contention = max(contention, usage.contention or 0.0)
+        measured.append({"method": spec.method, "data_seed": spec.data_seed,
+                         "stored": stored_medians[spec.method], "now": results["fit_seconds"]})
+    ratio = statistics.median(m["now"] / m["stored"] for m in measured)
+    return {"sweep": sweep_id, "value": label, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "machine": machine.identity(), "fits": measured, "ratio": round(ratio, 5),
+            "contention": round(contention, 3), "code": code_version()}
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The scale machine's boot and reference seconds, every trusted calibration and bridge."""
+
+    boot: str
+    seconds: float
+    calibrations: dict[str, float]
+    bridges: dict[tuple[str, str], dict[str, Any]]
+
+    def factor(self, sweep_id: str, label: str, record: dict[str, Any]
+               ) -> tuple[float, str] | None:
+        """What puts ``record``'s time (a fit of shard ``label`` of ``sweep_id``) on this
+        scale, and by what (``calibration`` or ``bridge``); ``None`` if nothing measured can."""
+        boot = (record.get("machine") or {}).get("boot")
+        if boot is not None:
+            if boot not in self.calibrations:
+                return None
+            return self.seconds / self.calibrations[boot], "calibration"
+        bridge = self.bridges.get((sweep_id, label))
+        if bridge is None or bridge["machine"].get("boot") not in self.calibrations:
+            return None
+        return (bridge["ratio"] * self.seconds / self.calibrations[bridge["machine"]["boot"]],
+                "bridge")
+
+    def describe(self) -> str:
+        """``machine f617d4c4 (reference fit 2.28 s)``."""
+        return f"machine {self.boot[:8]} (reference fit {self.seconds:.2f} s)"
+
+
+def store_scale(store_dir: str | Path) -> Scale | None:
+    """The store's scale: its first trusted calibration's machine; ``None`` without one."""
+    from shnn.pipeline.calibration import first_calibrated, read_calibrations
+
+    calibrations = read_calibrations(store_dir)
+    first = first_calibrated(store_dir)
+    if first is None:
+        return None
+    return Scale(first, calibrations[first], calibrations, read_bridges(store_dir))
+
+
+#: ``(value, repeat, method) -> (factor, by what)`` of the fits of one sweep.
+Factors = dict[tuple[Any, int, str], tuple[float, str]]
+
+
+def sweep_factors(config: dict[str, Any], sweep_id: str, scale: Scale) -> Factors | None:
+    """The factor of every fit of a sweep, or ``None`` if some fit of it is not stored or
+    cannot be put on ``scale``."""
+    from shnn.pipeline.sweeps import shard_label, sweep_points, sweep_store
+
+    out: Factors = {}
+    for value, repeat, specs in sweep_points(config["sweeps"][sweep_id]):
+        store = sweep_store(sweep_id, value, "", config["store_dir"])
+        for spec in specs:
+            record = store.get(spec)
+            found = None if record is None else scale.factor(sweep_id, shard_label(value),
+                                                             record)
+            if found is None:
+                return None
+            out[value, repeat, spec.method] = found
+    return out
+
+
+def on_scale(rows: list[dict[str, Any]], factors: Factors) -> list[dict[str, Any]]:
+    """Sweep CSV rows with ``fit_seconds`` put on the scale (every other column as it is)."""
+    return [{**row, "fit_seconds": row["fit_seconds"]
+             * factors[row["value"], row["repeat"], row["method"]][0]} for row in rows]
+
+
+def scale_note(factors: Factors, scale: Scale) -> str:
+    """How a sweep's times were put on ``scale``, in words."""
+    by = [how for _, how in factors.values()]
+    parts = []
+    if by.count("calibration"):
+        parts.append(f"{by.count('calibration')} by their machine's calibration")
+    if by.count("bridge"):
+        parts.append(f"{by.count('bridge')} made before records named their machine, by their "
+                     "shard's bridge (its repeat-0 fits timed again on a calibrated machine, "
+                     "bridges.jsonl)")
+    return (f"all {len(factors)} fits on the scale of {scale.describe()}: "
+            + "; ".join(parts))
+
+
+@dataclass(frozen=True)
+class Target:
+    """A shard that needs a bridge, and the fits that measure it (with their records)."""
+
+    sweep: str
+    label: str
+    fits: tuple[tuple[FitSpec, dict[str, Any]], ...]
+    #: The median stored fit seconds of each bridge method over the shard's repeats.
+    stored_medians: dict[str, float]
+
+
+def bridge_targets(config: dict[str, Any], sweep_ids: Sequence[str] | None = None
+                   ) -> list[Target]:
+    """Every shard of the preset's sweeps (or of ``sweep_ids``) that holds records made before
+    records named their machine and has no trusted bridge yet, in the preset's order, with its
+    bridge fits (:func:`measure_bridge`; shards without them stored are left out)."""
+    from shnn.pipeline.sweeps import shard_label, sweep_points, sweep_store
+
+    bridges = read_bridges(config["store_dir"])
+    targets = []
+    for sweep_id, sweep in config["sweeps"].items():
+        if sweep_ids is not None and sweep_id not in sweep_ids:
+            continue
+        for value in next(iter(sweep["vary"].values())):
+            label = shard_label(value)
+            if (sweep_id, label) in bridges:
+                continue
+            store = sweep_store(sweep_id, value, "", config["store_dir"])
+            points = sweep_points(sweep, [value])
+            records = [(spec, store.get(spec)) for _, _, specs in points for spec in specs]
+            if not any(r is not None and not (r.get("machine") or {}).get("boot")
+                       for _, r in records):
+                continue
+            fits = tuple((spec, r) for (_, repeat, specs) in points if repeat == BRIDGE_REPEAT
+                         for spec, r in zip(specs, map(store.get, specs), strict=True)
+                         if spec.method in BRIDGE_METHODS)
+            medians = {m: statistics.median(r["fit_seconds"] for s, r in records
+                                            if r is not None and s.method == m)
+                       for m in {s.method for s, _ in fits}}
+            if fits and all(r is not None for _, r in fits):
+                targets.append(Target(sweep_id, label, fits, medians))
+    return targets
+
+
+def run_bridges(config: dict[str, Any], targets: Sequence[Target], deadline: float) -> int:
+    """Measure and append the bridge of each target while ``deadline`` (a monotonic time)
+    allows its fits' stored seconds; a bridge measured contended is not stored. The number
+    stored."""
+    from shnn.pipeline.store import record_seconds
+
+    done = 0
+    for target in targets:
+        needed = sum(record_seconds(r) for _, r in target.fits)  # as stored: a bound
+        if time.monotonic() + needed > deadline:
+            print(f"time is up: {done} bridge(s) measured, {len(targets) - done} left")
+            break
+        bridge = measure_bridge(target.sweep, target.label, target.fits, target.stored_medians)
+        if bridge["contention"] > machine.ALONE:
+            print(f"  {target.sweep} {target.label}: not stored, the bridge ran contended "
+                  f"({bridge['contention']:.2f})")
+            continue
+        append_bridge(config["store_dir"], bridge)
+        done += 1
+        pairs = ", ".join(f"{m['stored']:.2f} -> {m['now']:.2f} s" for m in bridge["fits"])
+        print(f"  {target.sweep} {target.label}: now / stored {bridge['ratio']:.3f} ({pairs})",
+              flush=True)
+    return done
+
+
+def scale_files(store_dir: str | Path) -> list[str]:
+    """The files a time panel's scale is read from (those that exist): the machine log and
+    the bridge log, inputs of the figures that show a store's times."""
+    from shnn.pipeline.calibration import machines_log_path
+
+    return [str(p) for p in (machines_log_path(store_dir), bridges_path(store_dir))
+            if p.exists()]
