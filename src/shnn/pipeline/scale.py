@@ -66,8 +66,8 @@ def measure_bridge(sweep_id: str, label: str, fits: Sequence[tuple[FitSpec, dict
                    stored_medians: dict[str, float]) -> dict[str, Any]:
     """Fit the shard's ``fits`` (its :data:`BRIDGE_REPEAT` fit of each of
     :data:`BRIDGE_METHODS`, with their stored records) again here and return the bridge: each
-    fit's new seconds against the median stored seconds of its method over the shard's repeats
-    (``stored_medians``: robust to one repeat that ran contended), the median of those ratios
+    fit's new seconds against the median stored seconds of its method over the shard's old
+    records (``stored_medians``: robust to one that ran contended), the median of those ratios
     (``ratio``: now / stored), this machine, the largest contention of the re-fits and the
     code. :class:`shnn.pipeline.retime.ErrorsDiffer` if an error does not come out as stored."""
     from shnn.pipeline.recompute import BITWISE, WITHIN, refit, verdict
@@ -178,7 +178,7 @@ class Target:
     sweep: str
     label: str
     fits: tuple[tuple[FitSpec, dict[str, Any]], ...]
-    #: The median stored fit seconds of each bridge method over the shard's repeats.
+    #: The median stored fit seconds of each bridge method over the shard's old records.
     stored_medians: dict[str, float]
 
 
@@ -186,7 +186,8 @@ def bridge_targets(config: dict[str, Any], sweep_ids: Sequence[str] | None = Non
                    ) -> list[Target]:
     """Every shard of the preset's sweeps (or of ``sweep_ids``) that holds records made before
     records named their machine and has no trusted bridge yet, in the preset's order, with its
-    bridge fits (:func:`measure_bridge`; shards without them stored are left out)."""
+    bridge fits: the :data:`BRIDGE_REPEAT` fits of those of :data:`BRIDGE_METHODS` that have
+    old records there (else of two methods that have), shards without them stored left out."""
     from shnn.pipeline.sweeps import shard_label, sweep_points, sweep_store
 
     bridges = read_bridges(config["store_dir"])
@@ -200,18 +201,18 @@ def bridge_targets(config: dict[str, Any], sweep_ids: Sequence[str] | None = Non
                 continue
             store = sweep_store(sweep_id, value, "", config["store_dir"])
             points = sweep_points(sweep, [value])
-            records = [(spec, store.get(spec)) for _, _, specs in points for spec in specs]
-            if not any(r is not None and not (r.get("machine") or {}).get("boot")
-                       for _, r in records):
-                continue
-            fits = tuple((spec, r) for (_, repeat, specs) in points if repeat == BRIDGE_REPEAT
-                         for spec, r in zip(specs, map(store.get, specs), strict=True)
-                         if spec.method in BRIDGE_METHODS)
-            medians = {m: statistics.median(r["fit_seconds"] for s, r in records
-                                            if r is not None and s.method == m)
-                       for m in {s.method for s, _ in fits}}
-            if fits and all(r is not None for _, r in fits):
-                targets.append(Target(sweep_id, label, fits, medians))
+            old: dict[str, list[float]] = {}  # method -> stored seconds of its old records
+            for _, _, specs in points:
+                for spec in specs:
+                    record = store.get(spec)
+                    if record is not None and not (record.get("machine") or {}).get("boot"):
+                        old.setdefault(spec.method, []).append(record["fit_seconds"])
+            methods = [m for m in BRIDGE_METHODS if m in old] or sorted(old)[:2]
+            fits = tuple((spec, store.get(spec)) for (_, repeat, specs) in points
+                         if repeat == BRIDGE_REPEAT for spec in specs if spec.method in methods)
+            if methods and all(r is not None for _, r in fits):
+                targets.append(Target(sweep_id, label, fits,
+                                      {m: statistics.median(old[m]) for m in methods}))
     return targets
 
 
