@@ -40,6 +40,7 @@ def test_an_old_shard_is_bridged_and_the_sweep_then_goes_on_one_scale(tmp_path, 
     bridge = bridges["sp-small", "12"]
     assert bridge["ratio"] > 0 and bridge["machine"]["boot"] == machine.boot_id()
     assert bridge["fits"][0]["stored"] > 0 and scale.bridge_targets(config) == []
+    assert bridge["fits"][0]["errors"] == "bitwise"
 
     assert scale.store_scale(config["store_dir"]) is None  # the tiny preset has no reference
     calibration.append_calibration(config["store_dir"], {
@@ -83,3 +84,18 @@ def test_a_contended_or_torn_bridge_is_not_trusted(tmp_path):
     with scale.bridges_path(tmp_path).open("a") as fh:
         fh.write('{"sweep": "s", "val')
     assert list(scale.read_bridges(tmp_path)) == [("s", "1")]
+
+
+def test_a_bridge_whose_errors_all_differ_stops_and_stores_nothing(tmp_path, write_preset,
+                                                                   monkeypatch, capsys):
+    path, config = _store(tmp_path, write_preset)
+    monkeypatch.setattr(machine, "ALONE", 1.0)
+    _make_old(config, "12", 1.0)
+    log = shard_log_path(config["store_dir"], "sp-small", "12")
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    for record in records:
+        record["test_rel_l2_H"] *= 1.01
+    log.write_text("".join(json.dumps(r) + "\n" for r in records))
+    assert retime.run(str(path), 5, bridge=True) == 1
+    assert "no bridge stored" in capsys.readouterr().err
+    assert scale.read_bridges(config["store_dir"]) == {}

@@ -32,6 +32,13 @@ ERROR_KEYS = ("test_rel_l2_H", "train_rel_l2_H", "test_rel_l2_xdot", "train_rel_
 BITWISE, WITHIN, DIFFERS = "bitwise", f"within {CROSS_CPU_RTOL:g}", "DIFFERS"
 
 
+class ErrorsDiffer(RuntimeError):
+    """A fit timed again did not give its stored errors (beyond :data:`CROSS_CPU_RTOL`): the
+    store or the code is wrong, or the rounding of another kind of CPU is larger than measured
+    so far. Defined here, not in :mod:`shnn.pipeline.retime`, which also runs as ``__main__``
+    (``python -m``), where a class of its own would not be the one others raise."""
+
+
 def relative_difference(ours: float, committed: float) -> float:
     """``|ours - committed| / |committed|``: 0 when both are equal (or both NaN), inf when
     only one is 0 or NaN."""

@@ -18,6 +18,10 @@ nothing), and appends the record again to its shard's log with only its times an
 replaced, plus ``retimed``: the replaced times, why, and the code that made the errors. A
 re-time that itself ran contended is not stored. The append-only log keeps the old line; the
 last line of a fit is the one read.
+
+Where every fit of a sweep can be put on one machine's scale (:mod:`shnn.pipeline.scale`:
+calibrations, and bridges for old shards; ``--bridge`` measures those), its times are judged
+on that scale, so a shard that only ran on a slower machine is no longer off its neighbours.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from shnn.pipeline import machine
-from shnn.pipeline.recompute import BITWISE, WITHIN, refit, verdict
+from shnn.pipeline.recompute import BITWISE, WITHIN, ErrorsDiffer, refit, verdict
 from shnn.pipeline.records import FitSpec
 from shnn.validation import plural
 
@@ -169,10 +173,6 @@ def listing(found: Sequence[Suspect], most: int = 3) -> list[str]:
         lines.append(f"{sweep} {value:g}: {plural(len(fits), 'fit')}: "
                      f"{'; '.join(reasons[:most])}{more}")
     return lines
-
-
-class ErrorsDiffer(RuntimeError):
-    """A re-timed fit did not give its stored errors: the store or the code is wrong."""
 
 
 def retime(suspect: Suspect) -> dict[str, Any] | None:
