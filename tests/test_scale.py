@@ -99,3 +99,15 @@ def test_a_bridge_whose_errors_all_differ_stops_and_stores_nothing(tmp_path, wri
     assert retime.run(str(path), 5, bridge=True) == 1
     assert "no bridge stored" in capsys.readouterr().err
     assert scale.read_bridges(config["store_dir"]) == {}
+
+
+def test_a_bridge_with_the_reference_beside_it_is_read_against_that_moment():
+    bridge = {"ratio": 0.5, "machine": {"boot": "other"}, "reference_seconds": [3.0, 5.0]}
+    found = scale.Scale("scale", 2.0, {"scale": 2.0}, {("s", "1"): bridge})
+    # now / stored 0.5 at a moment the reference took 4 s: on a 2 s scale, a factor 0.25
+    assert found.factor("s", "1", {}) == (0.25, "bridge")
+    plain = {**bridge, "machine": {"boot": "scale"}}
+    del plain["reference_seconds"]
+    assert scale.Scale("scale", 2.0, {"scale": 2.0}, {("s", "1"): plain}).factor(
+        "s", "1", {}) == (0.5, "bridge")
+    assert found.factor("s", "2", {}) is None  # no bridge, no machine

@@ -195,7 +195,8 @@ def retime(suspect: Suspect) -> dict[str, Any] | None:
 
 
 def run(config_path: str, minutes: float, sweep_ids: Sequence[str] | None = None,
-        dry_run: bool = False, uncalibrated: bool = False, bridge: bool = False) -> int:
+        dry_run: bool = False, uncalibrated: bool = False, bridge: bool = False,
+        renew: bool = False) -> int:
     """Re-time the suspect fits (of ``sweep_ids``; ``uncalibrated``: of :func:`suspects`)
     within ``minutes``, after timing this machine's reference fit; with ``bridge``, first
     measure the bridges of the shards that need one (:mod:`shnn.pipeline.scale`), then re-time
@@ -216,7 +217,7 @@ def run(config_path: str, minutes: float, sweep_ids: Sequence[str] | None = None
         from shnn.pipeline import scale
         from shnn.pipeline.calibration import calibrate_store
 
-        targets = scale.bridge_targets(config, sweep_ids)
+        targets = scale.bridge_targets(config, sweep_ids, renew)
         print(f"{len(targets)} shard(s) to bridge: "
               + ", ".join(f"{t.sweep} {t.label}" for t in targets))
         if dry_run or not targets:
@@ -285,13 +286,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--bridge", action="store_true",
                         help="instead: measure the bridge of every shard made before records "
                         "named their machine (shnn.pipeline.scale)")
+    parser.add_argument("--renew", action="store_true",
+                        help="--bridge: also measure again the bridges made without the "
+                        "reference fit timed beside them")
     parser.add_argument("--dry-run", action="store_true", help="list the suspects, fit nothing")
     args = parser.parse_args(argv)
     from shnn.pipeline.config import ConfigError
 
     try:
         return run(args.config, args.minutes, args.sweeps, args.dry_run, args.uncalibrated,
-                   args.bridge)
+                   args.bridge, args.renew)
     except (ConfigError, ValueError, OSError) as exc:
         print(f"retime: error: {exc}", file=sys.stderr)
         return 2

@@ -63,7 +63,8 @@ def append_bridge(store_dir: str | Path, bridge: dict[str, Any]) -> None:
 
 
 def measure_bridge(sweep_id: str, label: str, fits: Sequence[tuple[FitSpec, dict[str, Any]]],
-                   stored_medians: dict[str, float]) -> dict[str, Any]:
+                   stored_medians: dict[str, float], reference: Reference | None = None
+                   ) -> dict[str, Any]:
     """Fit the shard's ``fits`` (its :data:`BRIDGE_REPEAT` fit of each of
     :data:`BRIDGE_METHODS`, with their stored records) again here and return the bridge: each
     fit's new seconds against the median stored seconds of its method over the shard's old
@@ -71,11 +72,15 @@ def measure_bridge(sweep_id: str, label: str, fits: Sequence[tuple[FitSpec, dict
     (``ratio``: now / stored), this machine, the largest contention of the re-fits and the
     code. A fit whose errors do not come out as stored (beyond the cross-CPU tolerance) is
     kept in the bridge with its difference but not used for the ratio; :class:`ErrorsDiffer`
-    if no fit does."""
+    if no fit does. With ``reference``, the reference fit is timed just before and just after
+    (``reference_seconds``): a machine's speed drifts over minutes (the reference fit took
+    1.96-2.92 s on one machine within an hour), so the ratio is read against the speed the
+    machine had at that moment (:meth:`Scale.factor`)."""
     from shnn.pipeline.recompute import BITWISE, WITHIN, ErrorsDiffer, refit, verdict
     from shnn.pipeline.store import code_version
 
     measured, contention = [], 0.0
+    before = reference.time() if reference is not None else None
     for spec, record in fits:
         results, usage, difference = refit(spec, record)
         contention = max(contention, usage.contention or 0.0)
@@ -90,9 +95,36 @@ def measure_bridge(sweep_id: str, label: str, fits: Sequence[tuple[FitSpec, dict
                            f"from the stored ones ({'; '.join(m['errors'] for m in measured)}): "
                            "no bridge stored")
     ratio = statistics.median(m["now"] / m["stored"] for m in used)
-    return {"sweep": sweep_id, "value": label, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
-            "machine": machine.identity(), "fits": measured, "ratio": round(ratio, 5),
-            "contention": round(contention, 3), "code": code_version()}
+    bridge = {"sweep": sweep_id, "value": label, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+              "machine": machine.identity(), "fits": measured, "ratio": round(ratio, 5),
+              "contention": round(contention, 3), "code": code_version()}
+    if reference is not None:
+        bridge["reference_seconds"] = [round(before, 4), round(reference.time(), 4)]
+    return bridge
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The reference fit (:data:`shnn.pipeline.calibration.REFERENCE`) with its data, made
+    once, to time beside each bridge."""
+
+    spec: FitSpec
+    data: Any
+
+    @classmethod
+    def of(cls, config: dict[str, Any]) -> Reference | None:
+        """The preset's reference fit with its data; ``None`` where the preset lacks it."""
+        from shnn.pipeline.calibration import reference_spec
+        from shnn.pipeline.fitting import spec_dataset
+
+        spec = reference_spec(config)
+        return None if spec is None else cls(spec, spec_dataset(spec))
+
+    def time(self) -> float:
+        """The seconds of one fit of the reference, here and now."""
+        from shnn.pipeline.fitting import run_fit
+
+        return float(run_fit(self.spec, self.data)["fit_seconds"])
 
 
 @dataclass(frozen=True)
@@ -114,7 +146,12 @@ class Scale:
                 return None
             return self.seconds / self.calibrations[boot], "calibration"
         bridge = self.bridges.get((sweep_id, label))
-        if bridge is None or bridge["machine"].get("boot") not in self.calibrations:
+        if bridge is None:
+            return None
+        if "reference_seconds" in bridge:  # the machine's speed at that moment
+            return bridge["ratio"] * self.seconds / statistics.mean(bridge["reference_seconds"]), \
+                "bridge"
+        if bridge["machine"].get("boot") not in self.calibrations:
             return None
         return (bridge["ratio"] * self.seconds / self.calibrations[bridge["machine"]["boot"]],
                 "bridge")
@@ -188,12 +225,13 @@ class Target:
     stored_medians: dict[str, float]
 
 
-def bridge_targets(config: dict[str, Any], sweep_ids: Sequence[str] | None = None
-                   ) -> list[Target]:
+def bridge_targets(config: dict[str, Any], sweep_ids: Sequence[str] | None = None,
+                   renew: bool = False) -> list[Target]:
     """Every shard of the preset's sweeps (or of ``sweep_ids``) that holds records made before
     records named their machine and has no trusted bridge yet, in the preset's order, with its
     bridge fits: the :data:`BRIDGE_REPEAT` fits of those of :data:`BRIDGE_METHODS` that have
-    old records there (else of two methods that have), shards without them stored left out."""
+    old records there (else of two methods that have), shards without them stored left out.
+    ``renew``: also the shards whose bridge was measured without the reference fit beside it."""
     from shnn.pipeline.sweeps import shard_label, sweep_points, sweep_store
 
     bridges = read_bridges(config["store_dir"])
@@ -203,7 +241,8 @@ def bridge_targets(config: dict[str, Any], sweep_ids: Sequence[str] | None = Non
             continue
         for value in next(iter(sweep["vary"].values())):
             label = shard_label(value)
-            if (sweep_id, label) in bridges:
+            bridge = bridges.get((sweep_id, label))
+            if bridge is not None and not (renew and "reference_seconds" not in bridge):
                 continue
             store = sweep_store(sweep_id, value, "", config["store_dir"])
             points = sweep_points(sweep, [value])
@@ -229,12 +268,14 @@ def run_bridges(config: dict[str, Any], targets: Sequence[Target], deadline: flo
     from shnn.pipeline.store import record_seconds
 
     done = 0
+    reference = Reference.of(config)
     for target in targets:
         needed = sum(record_seconds(r) for _, r in target.fits)  # as stored: a bound
         if time.monotonic() + needed > deadline:
             print(f"time is up: {done} bridge(s) measured, {len(targets) - done} left")
             break
-        bridge = measure_bridge(target.sweep, target.label, target.fits, target.stored_medians)
+        bridge = measure_bridge(target.sweep, target.label, target.fits, target.stored_medians,
+                                reference)
         if bridge["contention"] > machine.ALONE:
             print(f"  {target.sweep} {target.label}: not stored, the bridge ran contended "
                   f"({bridge['contention']:.2f})")
