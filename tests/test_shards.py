@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 
 import pytest
@@ -130,9 +129,12 @@ def test_baseline_runtime_grows_with_steps_and_width() -> None:
 
 
 def _committed(pattern: str) -> list[tuple[str, list[dict]]]:
+    """Each committed log and its fits as the store reads them: the last line of each fit (a
+    re-timed fit's line is appended again; its old line stays in the log)."""
+    from shnn.pipeline.store import RecordLog
+
     store = Path(PAPER["store_dir"])
-    return [(path.relative_to(store).as_posix(),
-             [json.loads(line) for line in path.read_text().splitlines() if line.strip()])
+    return [(path.relative_to(store).as_posix(), list(RecordLog(path).records().values()))
             for path in sorted(store.glob(pattern))]
 
 
