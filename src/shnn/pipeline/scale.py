@@ -140,11 +140,11 @@ class Scale:
                ) -> tuple[float, str] | None:
         """What puts ``record``'s time (a fit of shard ``label`` of ``sweep_id``) on this
         scale, and by what (``calibration`` or ``bridge``); ``None`` if nothing measured can."""
-        boot = (record.get("machine") or {}).get("boot")
-        if boot is not None:
-            if boot not in self.calibrations:
-                return None
-            return self.seconds / self.calibrations[boot], "calibration"
+        from shnn.pipeline.calibration import scale
+
+        if (record.get("machine") or {}).get("boot") is not None:
+            found = scale(record, self.calibrations, self.seconds)
+            return None if found is None else (found, "calibration")
         bridge = self.bridges.get((sweep_id, label))
         if bridge is None:
             return None
