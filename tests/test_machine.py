@@ -47,3 +47,13 @@ def test_a_new_fit_record_stores_its_machine_and_contention(tmp_path):
     assert record["machine"] == machine.identity()
     assert 0.0 <= record["contention"] <= 1.0 and record["cpu_seconds"] >= 0.0
     assert "load_per_cpu" in record  # kept as the older records have it
+    assert 0.0 <= record["steal"] <= record["contention"] + 1e-3  # Linux counts steal
+
+
+def test_steal_is_part_of_contention_and_a_quiet_time_has_little_of_either():
+    usage = machine.Usage(1.0, 2.0, 0.04, 0.03)
+    assert usage.fields() == {"cpu_seconds": 2.0, "contention": 0.04, "steal": 0.03}
+    assert usage.quiet and not machine.Usage(1.0, 2.0, machine.QUIET + 0.01).quiet
+    assert not machine.Usage(1.0, 2.0, None).quiet  # unknown is not quiet
+    assert machine.Usage(1.0, 2.0, None).fields() == {"cpu_seconds": 2.0}
+    assert 0.0 < machine.QUIET < machine.ALONE

@@ -31,6 +31,13 @@ import psutil
 
 #: Above this ``contention`` a time is not trusted as a measurement of the machine alone.
 ALONE = 0.15
+#: At most this ``contention`` a time is *quiet*: within a few percent of the same fit's
+#: quietest time. Measured on the committed store (fits of 0.5 s and more, each against its
+#: point's median): 0.98x below 0.02, 1.00x at 0.02-0.05, 1.01x at 0.05-0.10 (90th percentile
+#: 1.14x) and 1.11x at 0.10-0.15 (1.27x). On the 2-core virtual machines of this project the
+#: contention of a fit with nothing else running is mostly :attr:`Usage.steal`, and one stolen
+#: CPU stalls both BLAS threads. Re-times and calibrations keep only quiet times where they can.
+QUIET = 0.05
 
 
 def cpu_model() -> str:
@@ -121,23 +128,43 @@ def kind(machine: dict[str, Any] | None) -> str:
 class Usage:
     """What one timed piece of work used: wall seconds, this process's CPU seconds, and the
     share of the machine's CPU time other processes took meanwhile (``None`` where the
-    platform does not say)."""
+    platform does not say), and the part of it that was ``steal``: time the hypervisor gave
+    to other virtual machines while this one's CPUs had work (``None`` where the platform
+    does not count it)."""
 
     wall_seconds: float
     cpu_seconds: float
     contention: float | None
+    steal: float | None = None
 
     def fields(self) -> dict[str, float]:
-        """``cpu_seconds`` and ``contention`` (when known), rounded, for a record."""
+        """``cpu_seconds``, ``contention`` and ``steal`` (when known), rounded, for a
+        record."""
         out = {"cpu_seconds": round(self.cpu_seconds, 3)}
         if self.contention is not None:
             out["contention"] = round(self.contention, 3)
+        if self.steal is not None:
+            out["steal"] = round(self.steal, 3)
         return out
+
+    @property
+    def quiet(self) -> bool:
+        """Whether the time is quiet (contention known and at most :data:`QUIET`)."""
+        return self.contention is not None and self.contention <= QUIET
 
 
 def _own_cpu() -> float:
     times = psutil.Process().cpu_times()
     return times.user + times.system + times.children_user + times.children_system
+
+
+def _steal_cpu() -> float | None:
+    """CPU seconds the hypervisor gave to other virtual machines since boot (``None`` where
+    the platform does not count it)."""
+    try:
+        return getattr(psutil.cpu_times(), "steal", None)
+    except (OSError, AttributeError):
+        return None
 
 
 def _busy_cpu() -> float | None:
@@ -159,14 +186,17 @@ class Meter:
         self._wall = time.perf_counter()
         self._own = _own_cpu()
         self._busy = _busy_cpu()
+        self._steal = _steal_cpu()
 
     def stop(self) -> Usage:
         wall = time.perf_counter() - self._wall
         own = _own_cpu() - self._own
-        busy = _busy_cpu()
-        contention = None
+        busy, steal = _busy_cpu(), _steal_cpu()
+        contention = stolen = None
         cpus = psutil.cpu_count() or 0
         if self._busy is not None and busy is not None and wall > 0 and cpus:
             others = (busy - self._busy) - own
             contention = min(1.0, max(0.0, others / (wall * cpus)))
-        return Usage(wall, own, contention)
+        if self._steal is not None and steal is not None and wall > 0 and cpus:
+            stolen = min(1.0, max(0.0, (steal - self._steal) / (wall * cpus)))
+        return Usage(wall, own, contention, stolen)

@@ -36,7 +36,7 @@ RESULT_KEYS = ("fit_seconds", "test_rel_l2_H", "train_rel_l2_H", "test_rel_l2_xd
 ADAM_KEYS = ("final_loss",)
 
 #: Results a record may hold; when present, a finite number.
-OPTIONAL_KEYS = ("wall_seconds", "cpu_seconds", "contention")
+OPTIONAL_KEYS = ("wall_seconds", "cpu_seconds", "contention", "steal")
 
 #: A validation: ``(record, settings) -> problems`` (:func:`record_problems`).
 Problems = Callable[[Any, Any], list[str]]

@@ -15,9 +15,18 @@ dominates). Re-timing fits the record again from its stored settings on this mac
 that every error equals the stored one (bitwise, or within the cross-CPU tolerance of
 :mod:`shnn.pipeline.recompute`; anything else stops the run with an error and stores
 nothing), and appends the record again to its shard's log with only its times and machine
-replaced, plus ``retimed``: the replaced times, why, and the code that made the errors. A
-re-time that itself ran contended is not stored. The append-only log keeps the old line; the
-last line of a fit is the one read.
+replaced, plus ``retimed``: the replaced times, why, and the code that made the errors. The
+append-only log keeps the old line; the last line of a fit is the one read.
+
+A re-time is stored only when it ran quiet (contention at most
+:data:`shnn.pipeline.machine.QUIET`): a fit is fitted up to :data:`ATTEMPTS` times, and the
+first quiet run is stored, else the least contended one if it ran alone (at most
+:data:`~shnn.pipeline.machine.ALONE`), else nothing. Runs are chosen by their contention,
+never by their time. Within a sweep the fits are re-timed in interleaved order (repeat 0 of
+every point, then repeat 1, ...), so that a slow stretch of the machine falls on many points a
+little, not on one point whole. With ``--all-judged`` every point of the chosen sweeps that is
+judged (median above :data:`MIN_SECONDS`) is re-timed, not only the suspect ones: a whole
+time panel measured in one run, to one standard.
 
 Where every fit of a sweep can be put on one machine's scale (:mod:`shnn.pipeline.scale`:
 calibrations, and bridges for old shards; ``--bridge`` measures those), its times are judged
@@ -49,8 +58,10 @@ OFF_CURVE = 0.15
 #: Points whose median fit time is below this many seconds are not judged.
 MIN_SECONDS = 1.0
 #: The fields a re-time replaces (and keeps, under ``retimed``, as they were).
-TIME_FIELDS = ("fit_seconds", "wall_seconds", "cpu_seconds", "contention", "machine",
+TIME_FIELDS = ("fit_seconds", "wall_seconds", "cpu_seconds", "contention", "steal", "machine",
                "load_per_cpu", "created", "code")
+#: Runs of one fit a re-time may take to find a quiet one.
+ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,7 @@ class Suspect:
     spec: FitSpec
     record: dict[str, Any]
     reasons: tuple[str, ...]
+    repeat: int = 0
 
     @property
     def name(self) -> str:
@@ -75,7 +87,7 @@ def _expected(values: list[float], medians: list[float], i: int) -> float | None
     if len(values) < 3:
         return None
     x = np.log(values) if min(values) > 0 else np.asarray(values, dtype=float)
-    a, b = (i - 1, i + 1) if 0 < i < len(values) - 1 else (1, 2) if i == 0 else (i - 2, i - 1)
+    a, b = _neighbours(i, len(values))
     la, lb = np.log(medians[a]), np.log(medians[b])
     return float(np.exp(la + (lb - la) / (x[b] - x[a]) * (x[i] - x[a])))
 
@@ -96,6 +108,26 @@ def point_reasons(times: dict[Any, list[float]]) -> dict[Any, str]:
     return out
 
 
+def _neighbours(i: int, n: int) -> tuple[int, int]:
+    """The two points whose line predicts point ``i`` of ``n`` (:func:`_expected`)."""
+    return (i - 1, i + 1) if 0 < i < n - 1 else (1, 2) if i == 0 else (i - 2, i - 1)
+
+
+def judged_points(times: dict[Any, list[float]]) -> dict[Any, str]:
+    """Points (sweep values) of one method that are judged (median at least
+    :data:`MIN_SECONDS`), and the neighbours each is judged against: ``{value: why}``."""
+    values = sorted(times)
+    medians = [statistics.median(times[v]) for v in values]
+    out: dict[Any, str] = {}
+    for i, median in enumerate(medians):
+        if median < MIN_SECONDS or len(values) < 3:
+            continue
+        out[values[i]] = f"point median {median:.2f} s, judged"
+        for j in _neighbours(i, len(values)):
+            out.setdefault(values[j], f"neighbour of the judged point {values[i]:g}")
+    return out
+
+
 def fit_reasons(record: dict[str, Any], median: float) -> list[str]:
     """Why one fit's time is suspect on its own (contended, or an outlier of its point)."""
     reasons = []
@@ -108,11 +140,12 @@ def fit_reasons(record: dict[str, Any], median: float) -> list[str]:
 
 
 def suspects(config: dict[str, Any], sweep_ids: Sequence[str] | None = None,
-             uncalibrated: bool = False) -> list[Suspect]:
+             uncalibrated: bool = False, all_judged: bool = False) -> list[Suspect]:
     """Every stored sampled fit of the preset's sweeps (or of ``sweep_ids``) whose time is
-    suspect, in the preset's order; with ``uncalibrated``, also every fit made on a machine
-    without a calibration in the store (:mod:`shnn.pipeline.calibration`), whose time cannot
-    be put on another machine's scale."""
+    suspect, in interleaved order (:func:`interleaved`); with ``uncalibrated``, also every fit
+    made on a machine without a calibration in the store (:mod:`shnn.pipeline.calibration`),
+    whose time cannot be put on another machine's scale; with ``all_judged``, every fit of a
+    point whose median (of some method) is at least :data:`MIN_SECONDS`."""
     from shnn.pipeline.calibration import read_calibrations
     from shnn.pipeline.scale import store_scale, sweep_factors
     from shnn.pipeline.store import RecordLog, shard_log_path
@@ -126,14 +159,14 @@ def suspects(config: dict[str, Any], sweep_ids: Sequence[str] | None = None,
             continue
         # judged on one machine's scale where the whole sweep can be put on it
         factors = None if scale is None else sweep_factors(config, sweep_id, scale)
-        stored: dict[tuple[Any, str], list[tuple[FitSpec, dict[str, Any]]]] = {}
+        stored: dict[tuple[Any, str], list[tuple[FitSpec, dict[str, Any], int]]] = {}
         seconds: dict[tuple[Any, str], list[float]] = {}
         for value, repeat, specs in sweep_points(sweep):
             log = RecordLog(shard_log_path(config["store_dir"], sweep_id, shard_label(value)))
             for spec in specs:
                 record = log.get(spec)
                 if record is not None:
-                    stored.setdefault((value, spec.method), []).append((spec, record))
+                    stored.setdefault((value, spec.method), []).append((spec, record, repeat))
                     factor = 1.0 if factors is None else factors[value, repeat, spec.method][0]
                     seconds.setdefault((value, spec.method), []).append(
                         record["fit_seconds"] * factor)
@@ -142,9 +175,13 @@ def suspects(config: dict[str, Any], sweep_ids: Sequence[str] | None = None,
             times = {v: ts for (v, m), ts in seconds.items() if m == method}
             for value, why in point_reasons(times).items():
                 reasons.setdefault(value, []).append(f"{method}: {why}")
+            if all_judged:
+                for value, why in judged_points(times).items():
+                    reasons.setdefault(value, []).append(f"{method}: {why} (--all-judged)")
             for value in times:
                 median = statistics.median(times[value])
-                for (spec, record), t in zip(stored[value, method], times[value], strict=True):
+                for (spec, record, _), t in zip(stored[value, method], times[value],
+                                                strict=True):
                     why = fit_reasons({**record, "fit_seconds": t}, median)
                     if uncalibrated and factors is None and \
                             (record.get("machine") or {}).get("boot") not in calibrated:
@@ -155,9 +192,17 @@ def suspects(config: dict[str, Any], sweep_ids: Sequence[str] | None = None,
         # that the re-timed times are not selected by their values
         for (value, _), fits in stored.items():
             if reasons.get(value):
-                found += [Suspect(sweep_id, value, spec, record, tuple(reasons[value]))
-                          for spec, record in fits]
-    return found
+                found += [Suspect(sweep_id, value, spec, record, tuple(reasons[value]), repeat)
+                          for spec, record, repeat in fits]
+    return interleaved(found)
+
+
+def interleaved(found: Sequence[Suspect]) -> list[Suspect]:
+    """``found`` ordered sweep by sweep (in their first appearance), and within a sweep by
+    repeat, then point, then method: every point's repeat 0 first, then every point's repeat 1,
+    and so on (a slow stretch of the machine is spread over the points)."""
+    sweeps = list(dict.fromkeys(s.sweep for s in found))
+    return sorted(found, key=lambda s: (sweeps.index(s.sweep), s.repeat))
 
 
 def listing(found: Sequence[Suspect], most: int = 3) -> list[str]:
@@ -175,16 +220,44 @@ def listing(found: Sequence[Suspect], most: int = 3) -> list[str]:
     return lines
 
 
-def retime(suspect: Suspect) -> dict[str, Any] | None:
-    """Fit ``suspect`` again here; the record to append (its errors the stored ones, its times
-    and machine new), or ``None`` if the re-time itself ran contended. :class:`ErrorsDiffer` if
-    an error differs beyond the cross-CPU tolerance."""
-    results, usage, difference = refit(suspect.spec, suspect.record)
-    if verdict(difference) not in (BITWISE, WITHIN):
-        raise ErrorsDiffer(f"{suspect.name}: recomputed errors differ from the stored ones by "
-                           f"{difference:.1e} (relative): nothing stored")
-    if usage.contention is not None and usage.contention > machine.ALONE:
+def quietest(spec: FitSpec, stored: dict[str, Any], attempts: int = ATTEMPTS,
+             deadline: float = math.inf) -> tuple[dict[str, Any], machine.Usage, float] | None:
+    """Fit ``spec`` again up to ``attempts`` times (a further run only while its stored time
+    ends before ``deadline``, a :func:`time.monotonic` reading) until one runs quiet:
+    ``(results, usage, difference)`` of the first quiet run, else of the least contended run
+    if it ran alone, else ``None``. :class:`ErrorsDiffer` if a run's errors differ from the
+    stored ones beyond the cross-CPU tolerance."""
+    from shnn.pipeline.store import record_seconds
+
+    best = None
+    for attempt in range(attempts):
+        if attempt and time.monotonic() + record_seconds(stored) > deadline:
+            break
+        results, usage, difference = refit(spec, stored)
+        if verdict(difference) not in (BITWISE, WITHIN):
+            raise ErrorsDiffer(f"recomputed errors differ from the stored ones by "
+                               f"{difference:.1e} (relative): nothing stored")
+        if usage.contention is None or usage.quiet:
+            return results, usage, difference
+        if best is None or usage.contention < best[1].contention:
+            best = (results, usage, difference)
+    if best is not None and best[1].contention <= machine.ALONE:
+        return best
+    return None
+
+
+def retime(suspect: Suspect, attempts: int = ATTEMPTS, deadline: float = math.inf
+           ) -> dict[str, Any] | None:
+    """Fit ``suspect`` again here (:func:`quietest`); the record to append (its errors the
+    stored ones, its times and machine new), or ``None`` if no run of it ran alone.
+    :class:`ErrorsDiffer` if an error differs beyond the cross-CPU tolerance."""
+    try:
+        found = quietest(suspect.spec, suspect.record, attempts, deadline)
+    except ErrorsDiffer as exc:
+        raise ErrorsDiffer(f"{suspect.name}: {exc}") from None
+    if found is None:
         return None
+    results, usage, difference = found
     from shnn.pipeline.store import new_record
 
     fresh = new_record(suspect.record["settings"], results, usage)
@@ -196,11 +269,11 @@ def retime(suspect: Suspect) -> dict[str, Any] | None:
 
 def run(config_path: str, minutes: float, sweep_ids: Sequence[str] | None = None,
         dry_run: bool = False, uncalibrated: bool = False, bridge: bool = False,
-        renew: bool = False) -> int:
-    """Re-time the suspect fits (of ``sweep_ids``; ``uncalibrated``: of :func:`suspects`)
-    within ``minutes``, after timing this machine's reference fit; with ``bridge``, first
-    measure the bridges of the shards that need one (:mod:`shnn.pipeline.scale`), then re-time
-    what is still suspect. Exit status."""
+        renew: bool = False, all_judged: bool = False) -> int:
+    """Re-time the suspect fits (of ``sweep_ids``; ``uncalibrated``, ``all_judged``: of
+    :func:`suspects`) within ``minutes``, after timing this machine's reference fit; with
+    ``bridge``, instead measure the bridges of the shards that need one
+    (:mod:`shnn.pipeline.scale`). Exit status."""
     from shnn.pipeline.config import load
     from shnn.pipeline.store import RecordLog, record_seconds, shard_log_path
     from shnn.pipeline.sweeps import shard_label
@@ -229,7 +302,7 @@ def run(config_path: str, minutes: float, sweep_ids: Sequence[str] | None = None
             print(f"retime: error: {exc}", file=sys.stderr)
             return 1
         return 0
-    found = suspects(config, sweep_ids, uncalibrated)
+    found = suspects(config, sweep_ids, uncalibrated, all_judged)
     print(f"{len(found)} suspect time(s) in {config['store_dir']}"
           f"{' (sweeps ' + ', '.join(sweep_ids) + ')' if sweep_ids else ''}")
     for line in listing(found):
@@ -245,19 +318,21 @@ def run(config_path: str, minutes: float, sweep_ids: Sequence[str] | None = None
             print(f"time is up: {done} re-timed, {len(found) - done - skipped} left")
             break
         try:
-            record = retime(s)
+            record = retime(s, deadline=deadline)
         except ErrorsDiffer as exc:
             print(f"retime: error: {exc}", file=sys.stderr)
             return 1
         if record is None:
             skipped += 1
-            print(f"  {s.name}: not stored, the re-time ran contended")
+            print(f"  {s.name}: not stored, no run of it ran alone "
+                  f"(contention above {machine.ALONE:g})", flush=True)
             continue
         RecordLog(shard_log_path(config["store_dir"], s.sweep, shard_label(s.value))).put(
             s.spec, record)
         done += 1
         print(f"  {s.name}: {s.record['fit_seconds']:.2f} s -> {record['fit_seconds']:.2f} s "
-              f"(errors {record['retimed']['errors']})", flush=True)
+              f"(contention {record.get('contention', float('nan')):.2f}, errors "
+              f"{record['retimed']['errors']})", flush=True)
     return 0
 
 
@@ -283,6 +358,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="only this sweep (repeatable; default: all)")
     parser.add_argument("--uncalibrated", action="store_true",
                         help="also re-time every fit whose machine has no calibration")
+    parser.add_argument("--all-judged", action="store_true",
+                        help="re-time every judged point (median above "
+                        f"{MIN_SECONDS:g} s) of the chosen sweeps, not only the suspect ones")
     parser.add_argument("--bridge", action="store_true",
                         help="instead: measure the bridge of every shard made before records "
                         "named their machine (shnn.pipeline.scale)")
@@ -295,7 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return run(args.config, args.minutes, args.sweeps, args.dry_run, args.uncalibrated,
-                   args.bridge, args.renew)
+                   args.bridge, args.renew, args.all_judged)
     except (ConfigError, ValueError, OSError) as exc:
         print(f"retime: error: {exc}", file=sys.stderr)
         return 2
