@@ -22,9 +22,13 @@
 # paper: width 5000, HNN 180000 steps on a 64-thread CPU, sampled means over 10 repeats on the
 # same node.
 #
-# Every time here was measured when its fit ran, on this machine (at the paper preset, whose
-# fits were computed over many sessions: on each session's machine, see the caption); nothing
-# is extrapolated. At presets with fewer Adam steps than the paper, the HNN column shows the
+# Every time here was measured when its fit ran, on this machine; nothing is extrapolated. At
+# the paper preset, whose fits and Adam segments were computed over many sessions on machines
+# of different speed, every time is put on one machine's scale, as in the figures' time
+# panels: a sampled fit by its machine's calibration or its shard's bridge, the HNN by its
+# bridge (its first 1800 steps trained again on a calibrated machine, their losses checked
+# against the stored ones; `shnn.pipeline.baseline_bridge`). The caption says how, per
+# system. At presets with fewer Adam steps than the paper, the HNN column shows the
 # error it reached in the steps it ran, and the speed-ups are over that shorter run.
 #
 # The parameters below are the smoke scale, so the notebook runs on its own; the pipeline
@@ -55,7 +59,8 @@ from shnn.pipeline.manifest import METHOD_LABELS, METHODS
 notebook.setup()
 cases = {"dp": "Double pendulum", "hh": "Hénon-Heiles (α = 1)"}
 data = tables.load_inputs(config_path, cases, sweeps_dir, runs_dir, hnn_dir, paper_csv,
-                          paper_hnn_csv, version=3, paper_values={"dp": 5000.0, "hh": 1.0})
+                          paper_hnn_csv, version=3, paper_values={"dp": 5000.0, "hh": 1.0},
+                          on_scale=True)
 config, hnn, sampled, paper_hnn = data.config, data.hnn, data.sampled, data.paper_hnn
 for case in cases:
     h = hnn[case]
@@ -81,7 +86,13 @@ settings = "; ".join(f"{cases[c]}: width {hnn[c]['width']}, HNN {hnn[c]['steps']
                      f"sampled means over {sampled[c]['elm']['repeats']} repeats" for c in cases)
 caption = (f"Training time in seconds (speed-up over the HNN) and relative L2 test error of "
            f"H; preset {preset} ({settings}); ")
-if config.get("store_dir"):  # fits and baseline segments computed across sessions
+if data.scaled:  # fits and baseline segments computed across sessions, put on one scale
+    caption += ("every time on one machine's scale, by measured calibrations and bridges "
+                f"(`{config['store_dir']}/machines.jsonl`, `bridges.jsonl`). "
+                + ". ".join(f"{cases[c]}: {how}" for c, how in data.scaled.items())
+                + ". An HNN trained in several segments reports the sum of the segments' "
+                "training times, scaled by its bridge.")
+elif config.get("store_dir"):  # fits and baseline segments computed across sessions
     caption += (f"{tables.STORED_TIMES}. An HNN trained in several segments (stopped at a "
                 "checkpoint and resumed) reports the sum of the segments' training times; "
                 f"`{config['store_dir']}/segments/` lists each segment's steps, seconds and CPU.")

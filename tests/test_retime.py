@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from shnn.pipeline import retime
+from shnn.pipeline import retime, suspect
 from shnn.pipeline.config import load
 from shnn.pipeline.store import RecordLog, shard_log_path
 from shnn.pipeline.sweeps import run_sweep, sweep_points
@@ -18,18 +18,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_a_point_off_its_neighbours_is_found_and_a_smooth_sweep_is_not():
     smooth = {w: [w / 100, w / 100] for w in (100, 200, 300, 400, 500)}
-    assert retime.point_reasons(smooth) == {}
+    assert suspect.point_reasons(smooth) == {}
     jumped = {**smooth, 300: [3.0 * 1.3, 3.0 * 1.3]}
-    assert 300 in retime.point_reasons(jumped)
+    assert 300 in suspect.point_reasons(jumped)
     quick = {w: [t / 10 for t in ts] for w, ts in jumped.items()}  # below MIN_SECONDS
-    assert retime.point_reasons(quick) == {}
+    assert suspect.point_reasons(quick) == {}
 
 
 def test_a_contended_or_outlying_fit_is_suspect():
-    assert retime.fit_reasons({"fit_seconds": 2.0, "contention": 0.4}, 2.0) == [
+    assert suspect.fit_reasons({"fit_seconds": 2.0, "contention": 0.4}, 2.0) == [
         "contention 0.40"]
-    assert retime.fit_reasons({"fit_seconds": 3.1}, 2.0) == ["3.10 s, 1.6x its point's median"]
-    assert retime.fit_reasons({"fit_seconds": 2.9, "contention": 0.05}, 2.0) == []
+    assert suspect.fit_reasons({"fit_seconds": 3.1}, 2.0) == ["3.10 s, 1.6x its point's median"]
+    assert suspect.fit_reasons({"fit_seconds": 2.9, "contention": 0.05}, 2.0) == []
 
 
 def _anything_goes(monkeypatch) -> None:
@@ -73,7 +73,7 @@ def test_retime_replaces_only_the_times_of_a_suspect_fit(tmp_path, write_preset,
     log = _slow_down(config, 1000.0)
     spec = sweep_points(config["sweeps"]["sp-small"], [12])[0][2][0]
     before = RecordLog(log).get(spec)
-    found = retime.suspects(config)
+    found = suspect.suspects(config)
     # the whole point is re-timed (every repeat), not only its slow fit
     assert [f.spec for f in found] == [
         specs[0] for _, _, specs in sweep_points(config["sweeps"]["sp-small"], [12])]
@@ -86,7 +86,7 @@ def test_retime_replaces_only_the_times_of_a_suspect_fit(tmp_path, write_preset,
         assert after[key] == before[key]
     assert after["retimed"]["errors"] == "bitwise" and "machine" in after
     assert len(log.read_text().splitlines()) == 6  # appended; the old lines stay
-    assert retime.suspects(config) == []
+    assert suspect.suspects(config) == []
 
 
 def test_retime_stops_when_the_errors_differ(tmp_path, write_preset, capsys):
@@ -147,20 +147,20 @@ def test_the_first_quiet_run_is_kept_else_the_least_contended_one_that_ran_alone
 
 def test_suspects_are_interleaved_by_repeat_within_a_sweep():
     spec = sweep_points(load(ROOT / "config/smoke.yaml")["sweeps"]["sp-small"])[0][2][0]
-    found = [retime.Suspect(sweep, value, spec, {}, ("why",), repeat)
+    found = [suspect.Suspect(sweep, value, spec, {}, ("why",), repeat)
              for sweep in ("b", "a") for value in (100, 200) for repeat in (0, 1)]
-    assert [(s.sweep, s.value, s.repeat) for s in retime.interleaved(found)] == [
+    assert [(s.sweep, s.value, s.repeat) for s in suspect.interleaved(found)] == [
         ("b", 100, 0), ("b", 200, 0), ("b", 100, 1), ("b", 200, 1),
         ("a", 100, 0), ("a", 200, 0), ("a", 100, 1), ("a", 200, 1)]
 
 
 def test_all_judged_takes_every_point_above_the_floor_and_its_neighbours():
     times = {w: [w / 1000] for w in (200, 400, 600, 800, 1000, 1200, 1400)}
-    judged = retime.judged_points(times)
+    judged = suspect.judged_points(times)
     assert sorted(judged) == [800, 1000, 1200, 1400]  # 800: the neighbour of 1000
     assert judged[1000] == "point median 1.00 s, judged"
     assert judged[800] == "neighbour of the judged point 1000"
-    assert retime.judged_points({w: [0.1] for w in (1, 2, 3)}) == {}
+    assert suspect.judged_points({w: [0.1] for w in (1, 2, 3)}) == {}
 
 
 def test_fits_of_a_machine_without_calibration_are_suspect_when_asked(tmp_path, write_preset,
@@ -169,11 +169,11 @@ def test_fits_of_a_machine_without_calibration_are_suspect_when_asked(tmp_path, 
 
     _, config = _store(tmp_path, write_preset)
     _anything_goes(monkeypatch)
-    assert retime.suspects(config) == []
-    assert len(retime.suspects(config, uncalibrated=True)) == 6
+    assert suspect.suspects(config) == []
+    assert len(suspect.suspects(config, uncalibrated=True)) == 6
     calibration.append_calibration(config["store_dir"], {
         "machine": machine.identity(), "median_seconds": 1.0, "contention": 0.0})
-    assert retime.suspects(config, uncalibrated=True) == []
+    assert suspect.suspects(config, uncalibrated=True) == []
 
 
 def test_bad_input_is_a_one_line_error(tmp_path, write_preset, capsys):
@@ -192,8 +192,31 @@ def test_bad_input_is_a_one_line_error(tmp_path, write_preset, capsys):
 def test_the_listing_has_one_line_per_point_with_its_first_reasons():
     spec = sweep_points(load(ROOT / "config/smoke.yaml")["sweeps"]["sp-small"])[0][2][0]
     reasons = tuple(f"elm seeds {s}: contention 0.30" for s in range(5))
-    found = [retime.Suspect("sp-small", 100, spec, {}, reasons) for _ in range(4)]
-    found.append(retime.Suspect("sp-small", 200, spec, {}, reasons[:1]))
-    assert retime.listing(found) == [
+    found = [suspect.Suspect("sp-small", 100, spec, {}, reasons) for _ in range(4)]
+    found.append(suspect.Suspect("sp-small", 200, spec, {}, reasons[:1]))
+    assert suspect.listing(found) == [
         "sp-small 100: 4 fits: " + "; ".join(reasons[:3]) + "; and 2 more",
         "sp-small 200: 1 fit: " + reasons[0]]
+
+
+def test_value_keeps_only_the_suspect_points_of_those_sweep_values(tmp_path, write_preset,
+                                                                   capsys, monkeypatch):
+    path, config = _store(tmp_path, write_preset)
+    _anything_goes(monkeypatch)
+    log = _slow_down(config, 1000.0)
+    lines = log.read_text()
+    assert retime.run(str(path), 5, values=[8.0]) == 0  # width 12 is the suspect
+    assert log.read_text() == lines
+    assert retime.run(str(path), 5, values=[12.0]) == 0
+    assert len(log.read_text().splitlines()) == 6  # its 3 fits appended again
+
+
+def test_sweep_fits_walks_every_fit_of_a_sweep_with_its_record_or_none(tmp_path, write_preset):
+    from shnn.pipeline.sweeps import sweep_fits
+
+    _, config = _store(tmp_path, write_preset)
+    fits = list(sweep_fits(config, "sp-small"))
+    assert [(f.value, f.repeat) for f in fits] == [(w, r) for w in (8, 12) for r in range(3)]
+    assert all(f.record is not None and f.record["settings"] == f.spec.settings() for f in fits)
+    shard_log_path(config["store_dir"], "sp-small", "12").unlink()
+    assert [f.record is None for f in sweep_fits(config, "sp-small")] == [False] * 3 + [True] * 3

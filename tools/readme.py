@@ -41,7 +41,9 @@ PAPER_REPORT = PAPER_FIGURES / "reproduction_report.md"
 DEFAULT_REPORT = Path("figures/reproduction_report.md")
 #: Every generated block, by the name of its markers (``<!-- NAME:start -->``).
 BLOCKS = ("verdict", "artifacts", "artifact-runtimes", "runtimes", "estimate", "cluster",
-          "paper-status")
+          "paper-status", "contention")
+#: What the committed store's times read at each contention (``bench/contention_store.py``).
+CONTENTION_FILE = Path("bench/results/contention_store.json")
 
 
 def read_benchmarks(results: Path, preset: str) -> dict[str, float]:
@@ -241,6 +243,29 @@ def estimate_table(estimate_json: Path) -> str:
     total64 = sum(a["seconds_64core"] or 0 for a in est["artifacts"].values())
     lines.append(f"| **total** | | **{est['total_seconds_2core'] / 3600:.0f} h** | | "
                  f"**{total64 / 3600:.0f} h** |")
+    return "\n".join(lines)
+
+
+def contention_table(path: Path = CONTENTION_FILE) -> str:
+    """Markdown: committed fit times against their point's median, by contention band."""
+    import json
+
+    if not path.exists():
+        return "(not measured yet: run `python bench/contention_store.py`)"
+    found = json.loads(path.read_text())
+    lines = ["| contention | fits | time / point median: median | 90th percentile |",
+             "|---|---|---|---|"]
+    for band in found["bands"]:
+        ratio = "-" if band["median_ratio"] is None else f"{band['median_ratio']:.2f}"
+        p90 = "-" if band["p90_ratio"] is None else f"{band['p90_ratio']:.2f}"
+        lines.append(f"| {band['contention_from']:g}-{band['contention_to']:g} | "
+                     f"{band['fits']} | {ratio} | {p90} |")
+    steal = found["steal_share_of_contention"]
+    lines.append("")
+    lines.append(f"{found['fits']} fits of the store with a contention, at points whose median "
+                 f"is at least {found['min_seconds']:g} s. Of the contention of the "
+                 f"{found['fits_with_steal']} that also store `steal`, "
+                 + ("none is known yet" if steal is None else f"{steal:.0%} was steal") + ".")
     return "\n".join(lines)
 
 
@@ -485,6 +510,7 @@ def update(readme: Path, results: Path,
         "artifact-runtimes": lambda: full,
         "runtimes": lambda: runtimes,
         "estimate": lambda: estimate_table(estimate),
+        "contention": contention_table,
     }
     if config:
         from shnn.pipeline.status import status_table

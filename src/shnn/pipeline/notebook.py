@@ -108,34 +108,20 @@ def load(config_path: str | Path, sweep_ids: list[str], sweeps_dir: str | Path,
     numbers (none without ``paper_csv``)."""
     from shnn.pipeline import aggregate
     from shnn.pipeline.config import load as load_config
+    from shnn.pipeline.scale import put_on_scale
     from shnn.pipeline.sweeps import load_sweeps
 
     config = load_config(config_path)
     rows, scaled = [], {}
     for sweep_id in sweep_ids:
         these = load_sweeps(config, [sweep_id], sweeps_dir, runs_dir)
-        note = _put_on_scale(config, sweep_id, these)
+        note = put_on_scale(config, sweep_id, these)
         if note is not None:
             scaled[sweep_id] = note
         rows += these
     paper = aggregate.load_paper(paper_csv) if paper_csv else []
     return SweepData(config, list(sweep_ids), rows, aggregate.summarize(rows), paper, runs_dir,
                      scaled)
-
-
-def _put_on_scale(config: dict[str, Any], sweep_id: str, rows: list[dict[str, Any]]
-                  ) -> str | None:
-    """Put the times of one sweep's ``rows`` on the store's scale, in place, where every fit
-    of it can be (:mod:`shnn.pipeline.scale`: a preset with a committed store); how, or
-    ``None`` where they stay as measured."""
-    from shnn.pipeline import scale
-
-    found = scale.store_scale(config["store_dir"]) if config.get("store_dir") else None
-    factors = None if found is None else scale.sweep_factors(config, sweep_id, found)
-    if factors is None:
-        return None
-    rows[:] = scale.on_scale(rows, factors)
-    return scale.scale_note(factors, found)
 
 
 def save(fig: Any, summary: list[dict[str, Any]], out_stem: str, preset: str) -> None:

@@ -77,21 +77,15 @@ def stored_fits(config: dict[str, Any], runs_dir: str, baselines: Sequence[str] 
     """Every fit of the preset's sweeps that is stored (the committed logs under its
     ``store_dir``, else the per-fit files under ``runs_dir``), and the named Adam
     ``baselines`` that are."""
-    from shnn.pipeline.sweeps import baseline_spec, baseline_store, sweep_points, sweep_store
+    from shnn.pipeline.sweeps import baseline_spec, baseline_store, sweep_fits
 
     found = []
     for sweep_id, sweep in config["sweeps"].items():
         key = next(iter(sweep["vary"]))
-        stores: dict[Any, Any] = {}
-        for value, repeat, specs in sweep_points(sweep):
-            if value not in stores:
-                stores[value] = sweep_store(sweep_id, value, runs_dir, config.get("store_dir"))
-            for spec in specs:
-                record = stores[value].get(spec)
-                if record is not None:
-                    found.append(StoredFit(f"{sweep_id} {spec.method}",
-                                           f"{sweep_id} {key}={value:g} r{repeat} {spec.method}",
-                                           spec, record))
+        found += [StoredFit(f"{sweep_id} {f.spec.method}",
+                            f"{sweep_id} {key}={f.value:g} r{f.repeat} {f.spec.method}",
+                            f.spec, f.record)
+                  for f in sweep_fits(config, sweep_id, runs_dir) if f.record is not None]
     for case in baselines:
         if case not in config["hnn"]:
             raise ValueError(f"--baseline: unknown Adam baseline {case!r}; choose from "

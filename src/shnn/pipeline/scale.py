@@ -179,18 +179,15 @@ Factors = dict[tuple[Any, int, str], tuple[float, str]]
 def sweep_factors(config: dict[str, Any], sweep_id: str, scale: Scale) -> Factors | None:
     """The factor of every fit of a sweep, or ``None`` if some fit of it is not stored or
     cannot be put on ``scale``."""
-    from shnn.pipeline.sweeps import shard_label, sweep_points, sweep_store
+    from shnn.pipeline.sweeps import shard_label, sweep_fits
 
     out: Factors = {}
-    for value, repeat, specs in sweep_points(config["sweeps"][sweep_id]):
-        store = sweep_store(sweep_id, value, "", config["store_dir"])
-        for spec in specs:
-            record = store.get(spec)
-            found = None if record is None else scale.factor(sweep_id, shard_label(value),
-                                                             record)
-            if found is None:
-                return None
-            out[value, repeat, spec.method] = found
+    for fit in sweep_fits(config, sweep_id):
+        found = None if fit.record is None else scale.factor(sweep_id, shard_label(fit.value),
+                                                             fit.record)
+        if found is None:
+            return None
+        out[fit.value, fit.repeat, fit.spec.method] = found
     return out
 
 
@@ -198,6 +195,33 @@ def on_scale(rows: list[dict[str, Any]], factors: Factors) -> list[dict[str, Any
     """Sweep CSV rows with ``fit_seconds`` put on the scale (every other column as it is)."""
     return [{**row, "fit_seconds": row["fit_seconds"]
              * factors[row["value"], row["repeat"], row["method"]][0]} for row in rows]
+
+
+def put_on_scale(config: dict[str, Any], sweep_id: str, rows: list[dict[str, Any]]
+                 ) -> str | None:
+    """Put the times of one sweep's CSV ``rows`` on the store's scale, in place, where every
+    fit of it can be (a preset with a committed store); how (:func:`scale_note`), or ``None``
+    where they stay as measured."""
+    found = store_scale(config["store_dir"]) if config.get("store_dir") else None
+    factors = None if found is None else sweep_factors(config, sweep_id, found)
+    if factors is None:
+        return None
+    rows[:] = on_scale(rows, factors)
+    return scale_note(factors, found)
+
+
+def baseline_factor(config: dict[str, Any], case: str) -> tuple[float, str] | None:
+    """What puts the stored time of Adam baseline ``case`` on the store's scale: its machine's
+    calibration, else its bridge (:mod:`shnn.pipeline.baseline_bridge`); ``None`` if nothing
+    measured can (or the preset has no store)."""
+    from shnn.pipeline.baseline_bridge import SWEEP
+    from shnn.pipeline.sweeps import baseline_spec, baseline_store
+
+    found = store_scale(config["store_dir"]) if config.get("store_dir") else None
+    if found is None:
+        return None
+    record = baseline_store(config, case, "").get(baseline_spec(config, case))
+    return None if record is None else found.factor(SWEEP, case, record)
 
 
 def scale_note(factors: Factors, scale: Scale) -> str:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import csv
 import logging
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +92,30 @@ def sweep_points(sweep: dict[str, Any], values: Collection[Any] | None = None
             points.append((value, r, [replace(spec_r, method=Method.parse(m).value)
                                       for m in sweep["methods"]]))
     return points
+
+
+@dataclass(frozen=True)
+class SweepFit:
+    """One fit of a sweep: its value, repeat and spec, and its stored record (``None`` if it
+    is not stored)."""
+
+    value: Any
+    repeat: int
+    spec: FitSpec
+    record: dict[str, Any] | None
+
+
+def sweep_fits(config: dict[str, Any], sweep_id: str, runs_dir: str | Path = ""
+               ) -> Iterator[SweepFit]:
+    """Every fit of one sweep of ``config``, in the preset's order, with its record as stored
+    (the committed logs under ``store_dir``, else the per-fit files under ``runs_dir``); each
+    shard is read once."""
+    stores: dict[Any, RecordStore] = {}
+    for value, repeat, specs in sweep_points(config["sweeps"][sweep_id]):
+        if value not in stores:
+            stores[value] = sweep_store(sweep_id, value, runs_dir, config.get("store_dir"))
+        for spec in specs:
+            yield SweepFit(value, repeat, spec, stores[value].get(spec))
 
 
 def shard_label(value: Any) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -72,17 +72,23 @@ class TableInputs:
     sampled: dict[str, dict[str, dict[str, Any]]]
     paper: dict[str, dict[str, dict[str, Any]]]
     paper_hnn: dict[str, dict[str, str]]
+    #: How every time was put on one machine's scale (``on_scale``), by case; empty where the
+    #: times are as measured.
+    scaled: dict[str, str] = field(default_factory=dict)
 
 
 def load_inputs(config_path: str | Path, cases: Iterable[str], sweeps_dir: str | Path,
                 runs_dir: str | Path, hnn_dir: str | Path, paper_csv: str | Path,
                 paper_hnn_csv: str | Path, version: int,
-                paper_values: Mapping[str, float] | None = None) -> TableInputs:
+                paper_values: Mapping[str, float] | None = None,
+                on_scale: bool = False) -> TableInputs:
     """A table's inputs for ``cases``: the preset, the Adam baselines (trained first where
     missing: :func:`read_baselines`), each case's sampled fits at :func:`table_value`
     (its sweep run first where missing: :func:`shnn.pipeline.sweeps.load_sweeps`), the
     paper's appendix points (``data/paper/sweeps.csv``) at ``paper_values[case]`` (without
-    ``paper_values``: at that same value) and the paper's HNN runs of ``version``."""
+    ``paper_values``: at that same value) and the paper's HNN runs of ``version``. With
+    ``on_scale``, every time (sampled and HNN) is put on the store's scale where every one can
+    be (:func:`scaled_times`), else all stay as measured."""
     from shnn.pipeline import aggregate
     from shnn.pipeline.config import load as load_config
     from shnn.pipeline.sweeps import load_sweeps
@@ -90,15 +96,41 @@ def load_inputs(config_path: str | Path, cases: Iterable[str], sweeps_dir: str |
     config = load_config(config_path)
     case_ids = list(cases)
     hnn = read_baselines(config, case_ids, hnn_dir, runs_dir)
+    rows = {case: load_sweeps(config, [case], sweeps_dir, runs_dir) for case in case_ids}
+    scaled = scaled_times(config, rows, hnn) if on_scale else {}
     paper_rows = aggregate.load_paper(paper_csv)
     sampled, paper = {}, {}
     for case in case_ids:
         value = table_value(config, case)
-        sampled[case] = at_value(
-            aggregate.summarize(load_sweeps(config, [case], sweeps_dir, runs_dir)), value)
+        sampled[case] = at_value(aggregate.summarize(rows[case]), value)
         paper[case] = at_value([r for r in paper_rows if r["sweep"] == case],
                                value if paper_values is None else paper_values[case])
-    return TableInputs(config, hnn, sampled, paper, read_paper_hnn(paper_hnn_csv, version))
+    return TableInputs(config, hnn, sampled, paper, read_paper_hnn(paper_hnn_csv, version),
+                       scaled)
+
+
+def scaled_times(config: dict[str, Any], rows: dict[str, list[dict[str, Any]]],
+                 hnn: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Put every case's sweep ``rows`` and Adam baseline row (``hnn``) on the store's scale,
+    in place, where all of them can be (:func:`shnn.pipeline.scale.put_on_scale`,
+    :func:`shnn.pipeline.scale.baseline_factor`); how, by case, else ``{}`` and nothing
+    changed."""
+    import copy
+
+    from shnn.pipeline.scale import baseline_factor, put_on_scale
+
+    factors = {case: baseline_factor(config, case) for case in hnn}
+    if any(f is None for f in factors.values()):
+        return {}
+    trial = copy.deepcopy(rows)
+    notes = {case: put_on_scale(config, case, trial[case]) for case in trial}
+    if any(note is None for note in notes.values()):
+        return {}
+    for case, (factor, how) in factors.items():  # type: ignore[misc]
+        hnn[case] = {**hnn[case], "fit_seconds": float(hnn[case]["fit_seconds"]) * factor}
+        notes[case] = f"sampled: {notes[case]}; HNN: by its {how} (factor {factor:.3f})"
+    rows.update(trial)
+    return notes
 
 
 def speedup(hnn_seconds: float, seconds: float) -> float:
