@@ -5,9 +5,9 @@ Reads the committed paper store (nothing is fitted). For every stored sampled fi
 median time of its method at its sweep point (the same fit settings but for the seeds);
 grouped by contention band: how many fits, and the median and 90th percentile of that ratio.
 Only points whose median is at least ``--min-seconds`` and that hold at least 5 such fits
-count (below, start-up noise dominates). Also the share of ``contention`` that was hypervisor
-``steal``, for the records that store it. Writes JSON (``make readme`` puts its table in
-docs/records.md).
+count (below, start-up noise dominates). Also, over the records that store ``steal`` (the
+hypervisor's part), their summed steal over their summed ``contention``. Writes JSON
+(``make readme`` puts its table in docs/records.md).
 
     python bench/contention_store.py [--config config/paper.yaml] [--out FILE]
 
@@ -71,13 +71,13 @@ def main() -> None:
     args = parser.parse_args()
     config = load(args.config)
     rows = relative_times(config, args.min_seconds)
-    with_steal = [(c, s) for c, _, s in rows if s is not None and c > 0]
+    with_steal = [(c, s) for c, _, s in rows if s is not None]
+    contention = sum(c for c, _ in with_steal)
     result = {
         "store": config["store_dir"], "min_seconds": args.min_seconds, "fits": len(rows),
         "quiet": machine.QUIET, "alone": machine.ALONE, "bands": bands(rows),
-        "steal_share_of_contention": (
-            round(sum(s for _, s in with_steal) / sum(c for c, _ in with_steal), 3)
-            if with_steal else None),
+        "steal_over_contention": (
+            round(sum(s for _, s in with_steal) / contention, 3) if contention else None),
         "fits_with_steal": len(with_steal)}
     Path(args.out).write_text(json.dumps(result, indent=1) + "\n")
     print(json.dumps(result, indent=1))

@@ -260,12 +260,13 @@ def contention_table(path: Path = CONTENTION_FILE) -> str:
         p90 = "-" if band["p90_ratio"] is None else f"{band['p90_ratio']:.2f}"
         lines.append(f"| {band['contention_from']:g}-{band['contention_to']:g} | "
                      f"{band['fits']} | {ratio} | {p90} |")
-    steal = found["steal_share_of_contention"]
+    steal = found["steal_over_contention"]
     lines.append("")
     lines.append(f"{found['fits']} fits of the store with a contention, at points whose median "
-                 f"is at least {found['min_seconds']:g} s. Of the contention of the "
-                 f"{found['fits_with_steal']} that also store `steal`, "
-                 + ("none is known yet" if steal is None else f"{steal:.0%} was steal") + ".")
+                 f"is at least {found['min_seconds']:g} s. The {found['fits_with_steal']} of "
+                 "them that also store `steal`: " + (
+                     "none yet" if steal is None else
+                     f"their steal summed to {steal:.2f}x their contention") + ".")
     return "\n".join(lines)
 
 
