@@ -211,6 +211,24 @@ def test_value_keeps_only_the_suspect_points_of_those_sweep_values(tmp_path, wri
     assert len(log.read_text().splitlines()) == 6  # its 3 fits appended again
 
 
+def test_unnamed_keeps_only_the_fits_whose_record_names_no_machine(tmp_path, write_preset,
+                                                                 capsys, monkeypatch):
+    path, config = _store(tmp_path, write_preset)
+    _anything_goes(monkeypatch)
+    log = _slow_down(config, 1000.0)
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    for record in records[1:]:
+        record.pop("machine", None)  # as if made before records named their machine
+    log.write_text("".join(json.dumps(r) + "\n" for r in records))
+    assert "machine" in records[0]
+    assert retime.run(str(path), 5, unnamed=True) == 0
+    assert "2 suspect time(s)" in capsys.readouterr().out
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert len(lines) == 5 and lines[0] == records[0]  # the named fit is not timed again
+    assert retime.run(str(path), 5, unnamed=True) == 0
+    assert "0 suspect time(s)" in capsys.readouterr().out
+
+
 def test_sweep_fits_walks_every_fit_of_a_sweep_with_its_record_or_none(tmp_path, write_preset):
     from shnn.pipeline.sweeps import sweep_fits
 

@@ -16,7 +16,9 @@ never by their time. Within a sweep the fits are re-timed in interleaved order (
 every point, then repeat 1, ...), so that a slow stretch of the machine falls on many points a
 little, not on one point whole. With ``--all-judged`` every judged point of the chosen sweeps
 (and the neighbours it is judged against) is re-timed, not only the suspect ones: a whole
-time panel measured in one run, to one standard. ``--bridge`` instead measures the bridges
+time panel measured in one run, to one standard. ``--unnamed`` keeps only the fits whose record
+names no machine (made before records named theirs): it finishes a point whose re-time a time
+box cut short, without timing its re-timed fits again. ``--bridge`` instead measures the bridges
 that put old shards (:mod:`shnn.pipeline.scale`) and Adam baselines
 (:mod:`shnn.pipeline.baseline_bridge`) on one machine's scale.
 """
@@ -92,13 +94,14 @@ def retime(suspect: Suspect, attempts: int = ATTEMPTS, deadline: float = math.in
 def run(config_path: str, minutes: float, sweep_ids: Sequence[str] | None = None,
         dry_run: bool = False, uncalibrated: bool = False, bridge: bool = False,
         renew: bool = False, all_judged: bool = False, baselines: Sequence[str] = (),
-        values: Sequence[float] = ()) -> int:
+        values: Sequence[float] = (), unnamed: bool = False) -> int:
     """Re-time the suspect fits (of ``sweep_ids``; ``uncalibrated``, ``all_judged``: of
     :func:`suspects`) within ``minutes``, after timing this machine's reference fit; with
     ``bridge``, instead measure the bridges of the shards that need one
     (:mod:`shnn.pipeline.scale`), and of the Adam ``baselines``
     (:mod:`shnn.pipeline.baseline_bridge`). ``values``: only the points of these sweep values
-    (each re-timed whole, as always). Exit status."""
+    (each re-timed whole, as always); ``unnamed``: only their fits whose record names no
+    machine. Exit status."""
     from shnn.pipeline.config import load
     from shnn.pipeline.store import RecordLog, record_seconds, shard_log_path
     from shnn.pipeline.sweeps import shard_label
@@ -143,6 +146,8 @@ def run(config_path: str, minutes: float, sweep_ids: Sequence[str] | None = None
     found = suspects(config, sweep_ids, uncalibrated, all_judged)
     if values:
         found = [s for s in found if float(s.value) in {float(v) for v in values}]
+    if unnamed:
+        found = [s for s in found if not s.record.get("machine")]
     print(f"{len(found)} suspect time(s) in {config['store_dir']}"
           f"{' (sweeps ' + ', '.join(sweep_ids) + ')' if sweep_ids else ''}")
     for line in listing(found):
@@ -204,6 +209,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--all-judged", action="store_true",
                         help="re-time every judged point (median above "
                         f"{MIN_SECONDS:g} s) of the chosen sweeps, not only the suspect ones")
+    parser.add_argument("--unnamed", action="store_true",
+                        help="only the fits whose record names no machine (finishes a "
+                        "re-time that a time box cut short)")
     parser.add_argument("--bridge", action="store_true",
                         help="instead: measure the bridge of every shard made before records "
                         "named their machine (shnn.pipeline.scale)")
@@ -219,7 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return run(args.config, args.minutes, args.sweeps, args.dry_run, args.uncalibrated,
-                   args.bridge, args.renew, args.all_judged, args.baselines, args.values)
+                   args.bridge, args.renew, args.all_judged, args.baselines, args.values,
+                   args.unnamed)
     except (ConfigError, ValueError, OSError) as exc:
         print(f"retime: error: {exc}", file=sys.stderr)
         return 2
