@@ -71,7 +71,7 @@ paper-render: $(STAMP)
 # Re-time the committed fits whose time is suspect (contended, an outlier of its point, or a
 # point off its neighbours) for at most MINUTES; errors must come out the same (else it stops).
 # `make paper-retime MINUTES=0 ARGS=--dry-run` only lists them; `ARGS=--all-judged` re-times every
-# point above 1 s; `ARGS=--bridge` instead measures the bridges that put old shards' times on one
+# point above 1 s (with `--unnamed`, only its fits not yet re-timed); `ARGS=--bridge` instead measures the bridges that put old shards' times on one
 # machine's scale (shnn.pipeline.scale), `ARGS="--bridge --baseline dp"` an Adam baseline's.
 paper-retime: $(STAMP)
 	PYTHONPATH=src $(BIN)/python -m shnn.pipeline.retime --minutes "$(MINUTES)" $(ARGS)

@@ -55,5 +55,7 @@ def test_steal_is_part_of_contention_and_a_quiet_time_has_little_of_either():
     assert usage.fields() == {"cpu_seconds": 2.0, "contention": 0.04, "steal": 0.03}
     assert usage.quiet and not machine.Usage(1.0, 2.0, machine.QUIET + 0.01).quiet
     assert not machine.Usage(1.0, 2.0, None).quiet  # unknown is not quiet
+    assert usage.quiet_or_unknown and machine.Usage(1.0, 2.0, None).quiet_or_unknown
+    assert not machine.Usage(1.0, 2.0, machine.QUIET + 0.01).quiet_or_unknown
     assert machine.Usage(1.0, 2.0, None).fields() == {"cpu_seconds": 2.0}
     assert 0.0 < machine.QUIET < machine.ALONE

@@ -9,8 +9,8 @@ first :data:`STEPS` steps again on a calibrated machine (same data, seed and set
 does not depend on the total number of steps), checks that their losses come out as stored (the
 stored loss history keeps every ``steps // 1000``-th step), and appends to the store's
 ``bridges.jsonl`` the ratio of the time per step now to the stored time per step, with the
-reference fit timed just before and after (as a shard's bridge,
-:func:`shnn.pipeline.scale.measure_bridge`). :meth:`shnn.pipeline.scale.Scale.factor` then puts
+reference fit timed just before and after (a line like a shard's bridge,
+:func:`shnn.pipeline.scale.bridge_line`). :meth:`shnn.pipeline.scale.Scale.factor` then puts
 the baseline's stored time on the scale like an old shard's (``sweep`` ``hnn``, ``value`` the
 case). The stored time is never changed.
 """
@@ -18,12 +18,14 @@ case). The stored time is never changed.
 from __future__ import annotations
 
 import dataclasses
-import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from shnn.pipeline import machine
+
+if TYPE_CHECKING:
+    from shnn.pipeline.scale import BridgeJob, Reference
 
 #: Adam steps a baseline bridge trains (a multiple of the stored history's stride, 180 at the
 #: paper's 180000 steps).
@@ -57,18 +59,17 @@ def loss_difference(losses: np.ndarray, stored_history: list[float], stride: int
 
 
 def measure(config: dict[str, Any], case: str, steps: int | None = None,
-            reference: Any | None = None) -> dict[str, Any]:
+            reference: Reference | None = None) -> dict[str, Any]:
     """Train baseline ``case``'s first ``steps`` steps (default :func:`bridge_steps`) here
-    and return its bridge line: the
-    seconds now and per step, the stored seconds per step, their ratio (now / stored), the
-    largest relative difference of the losses from the stored history and its verdict, the
-    contention, this machine, the code, and (with ``reference``, a
-    :class:`shnn.pipeline.scale.Reference`) the reference fit's seconds just before and just
-    after. :class:`shnn.pipeline.recompute.ErrorsDiffer` if the losses differ beyond the
-    cross-CPU tolerance: then it is not the stored computation, and nothing is stored."""
+    and return its bridge line (:func:`shnn.pipeline.scale.bridge_line`): the seconds now and
+    per step, the stored seconds per step, their ratio (now / stored), the largest relative
+    difference of the losses from the stored history and its verdict, and the contention.
+    :class:`shnn.pipeline.recompute.ErrorsDiffer` if the losses differ beyond the cross-CPU
+    tolerance: then it is not the stored computation, and nothing is stored."""
     from shnn.pipeline.fitting import make_model, spec_dataset
     from shnn.pipeline.recompute import BITWISE, WITHIN, ErrorsDiffer, verdict
-    from shnn.pipeline.store import code_version, record_seconds
+    from shnn.pipeline.scale import bridge_line
+    from shnn.pipeline.store import record_seconds
     from shnn.pipeline.sweeps import baseline_spec, baseline_store
 
     if case not in config.get("hnn", {}):
@@ -84,49 +85,40 @@ def measure(config: dict[str, Any], case: str, steps: int | None = None,
         raise ValueError(f"--baseline {case}: {steps} steps must be a multiple of {stride} "
                          f"and at most the baseline's {spec.steps}")
     data = spec_dataset(spec)
-    before = reference.time() if reference is not None else None
-    model = make_model(dataclasses.replace(spec, steps=steps))
-    meter = machine.Meter()
-    model.fit(data.x_train, data.xdot_train, data.x0, data.H0, H=data.H_train)
-    usage = meter.stop()
-    difference = loss_difference(model.loss_history_, record["loss_history"], stride)
-    if verdict(difference) not in (BITWISE, WITHIN):
-        raise ErrorsDiffer(f"hnn {case}: the first {steps} steps' losses differ from the stored "
-                           f"history by {difference:.1e} (relative): no bridge stored")
-    stored_per_step = record_seconds(record) / spec.steps
-    now_per_step = model.fit_seconds_ / steps
-    bridge = {"sweep": SWEEP, "value": case, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
-              "machine": machine.identity(), "steps": steps,
-              "seconds": round(model.fit_seconds_, 4),
-              "seconds_per_step": round(now_per_step, 9),
-              "stored_seconds_per_step": round(stored_per_step, 9),
-              "losses": verdict(difference), "loss_difference": difference,
-              "ratio": round(now_per_step / stored_per_step, 5),
-              **usage.fields(), "code": code_version()}
-    if reference is not None:
-        bridge["reference_seconds"] = [round(before, 4), round(reference.time(), 4)]
-    return bridge
+
+    def train() -> dict[str, Any]:
+        model = make_model(dataclasses.replace(spec, steps=steps))
+        meter = machine.Meter()
+        model.fit(data.x_train, data.xdot_train, data.x0, data.H0, H=data.H_train)
+        usage = meter.stop()
+        difference = loss_difference(model.loss_history_, record["loss_history"], stride)
+        if verdict(difference) not in (BITWISE, WITHIN):
+            raise ErrorsDiffer(f"hnn {case}: the first {steps} steps' losses differ from the "
+                               f"stored history by {difference:.1e} (relative): no bridge "
+                               "stored")
+        stored_per_step = record_seconds(record) / spec.steps
+        now_per_step = model.fit_seconds_ / steps
+        return {"steps": steps, "seconds": round(model.fit_seconds_, 4),
+                "seconds_per_step": round(now_per_step, 9),
+                "stored_seconds_per_step": round(stored_per_step, 9),
+                "losses": verdict(difference), "loss_difference": difference,
+                "ratio": round(now_per_step / stored_per_step, 5), **usage.fields()}
+
+    return bridge_line(SWEEP, case, train, reference)
 
 
-def run(config: dict[str, Any], cases: list[str], deadline: float) -> int:
-    """Measure and append the bridge of each baseline in ``cases`` while ``deadline`` (a
-    monotonic time) allows; one measured contended is not stored. The number stored."""
-    from shnn.pipeline.scale import Reference, append_bridge
+def jobs(config: dict[str, Any], cases: list[str]) -> list[BridgeJob]:
+    """The bridge job (:func:`shnn.pipeline.scale.store_bridges`) of each baseline in
+    ``cases``."""
+    from shnn.pipeline.scale import BridgeJob
 
-    reference = Reference.of(config)
-    done = 0
-    for case in cases:
-        if time.monotonic() > deadline:
-            print(f"time is up: {done} baseline bridge(s) measured, {len(cases) - done} left")
-            break
-        bridge = measure(config, case, reference=reference)
-        if bridge.get("contention", 0.0) > machine.ALONE:
-            print(f"  hnn {case}: not stored, the bridge ran contended "
-                  f"({bridge['contention']:.2f})", flush=True)
-            continue
-        append_bridge(config["store_dir"], bridge)
-        done += 1
-        print(f"  hnn {case}: {bridge['steps']} steps, {bridge['seconds_per_step']:.4f} s per "
-              f"step now against {bridge['stored_seconds_per_step']:.4f} s stored: now / stored "
-              f"{bridge['ratio']:.3f} (losses {bridge['losses']})", flush=True)
-    return done
+    def text(bridge: dict[str, Any]) -> str:
+        return (f"{bridge['steps']} steps, {bridge['seconds_per_step']:.4f} s per step now "
+                f"against {bridge['stored_seconds_per_step']:.4f} s stored: now / stored "
+                f"{bridge['ratio']:.3f} (losses {bridge['losses']})")
+
+    def job(case: str) -> BridgeJob:
+        return BridgeJob(f"hnn {case}", 0.0,
+                         lambda reference: measure(config, case, reference=reference), text)
+
+    return [job(case) for case in cases]

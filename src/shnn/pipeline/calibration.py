@@ -63,15 +63,12 @@ def calibrate(spec: FitSpec, repeats: int = REPEATS, attempts: int = 2 * REPEATS
 
     data = spec_dataset(spec)
     runs: list[tuple[float, machine.Usage]] = []
-
-    def quiet(usage: machine.Usage) -> bool:  # where the platform cannot say: every run
-        return usage.contention is None or usage.quiet
-
-    while len(runs) < max(attempts, repeats) and sum(quiet(u) for _, u in runs) < repeats:
+    while len(runs) < max(attempts, repeats) and \
+            sum(u.quiet_or_unknown for _, u in runs) < repeats:
         meter = machine.Meter()
         seconds = run_fit(spec, data)["fit_seconds"]
         runs.append((seconds, meter.stop()))
-    used = [run for run in runs if quiet(run[1])] or runs
+    used = [run for run in runs if run[1].quiet_or_unknown] or runs
     contentions = [u.contention for _, u in used if u.contention is not None]
     return {"created": time.strftime("%Y-%m-%dT%H:%M:%S"), "machine": machine.identity(),
             "reference": "{} width {} repeat {} {}".format(*REFERENCE),

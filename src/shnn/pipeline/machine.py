@@ -152,6 +152,12 @@ class Usage:
         """Whether the time is quiet (contention known and at most :data:`QUIET`)."""
         return self.contention is not None and self.contention <= QUIET
 
+    @property
+    def quiet_or_unknown(self) -> bool:
+        """Whether a run that wants a quiet time may stop looking: it was quiet, or the
+        platform cannot say (then every run is as good as another)."""
+        return self.contention is None or self.quiet
+
 
 def _own_cpu() -> float:
     times = psutil.Process().cpu_times()

@@ -108,14 +108,15 @@ def load(config_path: str | Path, sweep_ids: list[str], sweeps_dir: str | Path,
     numbers (none without ``paper_csv``)."""
     from shnn.pipeline import aggregate
     from shnn.pipeline.config import load as load_config
-    from shnn.pipeline.scale import put_on_scale
+    from shnn.pipeline.scale import preset_scale, put_on_scale
     from shnn.pipeline.sweeps import load_sweeps
 
     config = load_config(config_path)
+    on = preset_scale(config)  # the store's machine and bridge logs, read once
     rows, scaled = [], {}
     for sweep_id in sweep_ids:
         these = load_sweeps(config, [sweep_id], sweeps_dir, runs_dir)
-        note = put_on_scale(config, sweep_id, these)
+        note = None if on is None else put_on_scale(config, sweep_id, these, on)
         if note is not None:
             scaled[sweep_id] = note
         rows += these

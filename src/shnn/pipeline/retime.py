@@ -61,7 +61,7 @@ def quietest(spec: FitSpec, stored: dict[str, Any], attempts: int = ATTEMPTS,
         if verdict(difference) not in (BITWISE, WITHIN):
             raise ErrorsDiffer(f"recomputed errors differ from the stored ones by "
                                f"{difference:.1e} (relative): nothing stored")
-        if usage.contention is None or usage.quiet:
+        if usage.quiet_or_unknown:
             return results, usage, difference
         if best is None or usage.contention < best[1].contention:
             best = (results, usage, difference)
@@ -133,12 +133,11 @@ def run(config_path: str, minutes: float, sweep_ids: Sequence[str] | None = None
         if dry_run or not (targets or baselines):
             return 0
         calibrate_store(config)  # the yardstick of the machine the bridges are measured on
-        try:
-            if baselines:
-                from shnn.pipeline import baseline_bridge
+        from shnn.pipeline import baseline_bridge
 
-                baseline_bridge.run(config, list(baselines), deadline)
-            scale.run_bridges(config, targets, deadline)
+        try:
+            scale.store_bridges(config, baseline_bridge.jobs(config, list(baselines))
+                                + scale.shard_jobs(targets), deadline)
         except ErrorsDiffer as exc:
             print(f"retime: error: {exc}", file=sys.stderr)
             return 1

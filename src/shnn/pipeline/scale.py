@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,45 +62,58 @@ def append_bridge(store_dir: str | Path, bridge: dict[str, Any]) -> None:
     append_json_line(bridges_path(store_dir), bridge)
 
 
+def bridge_line(sweep_id: str, value: str, measure: Callable[[], dict[str, Any]],
+                reference: Reference | None = None) -> dict[str, Any]:
+    """A bridge line (a shard's, or an Adam baseline's): ``sweep`` and ``value``, when, this
+    machine, the fields ``measure()`` returns, the code, and (with ``reference``) the
+    reference fit's seconds just before and just after ``measure`` ran
+    (``reference_seconds``): a machine's speed drifts over minutes (the reference fit took
+    1.96-2.92 s on one machine within an hour), so a bridge's ratio is read against the speed
+    the machine had at that moment (:meth:`Scale.factor`)."""
+    from shnn.pipeline.store import code_version
+
+    before = reference.time() if reference is not None else None
+    fields = measure()
+    bridge = {"sweep": sweep_id, "value": value, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+              "machine": machine.identity(), **fields, "code": code_version()}
+    if before is not None and reference is not None:
+        bridge["reference_seconds"] = [round(before, 4), round(reference.time(), 4)]
+    return bridge
+
+
 def measure_bridge(sweep_id: str, label: str, fits: Sequence[tuple[FitSpec, dict[str, Any]]],
                    stored_medians: dict[str, float], reference: Reference | None = None
                    ) -> dict[str, Any]:
     """Fit the shard's ``fits`` (its :data:`BRIDGE_REPEAT` fit of each of
-    :data:`BRIDGE_METHODS`, with their stored records) again here and return the bridge: each
-    fit's new seconds against the median stored seconds of its method over the shard's old
-    records (``stored_medians``: robust to one that ran contended), the median of those ratios
-    (``ratio``: now / stored), this machine, the largest contention of the re-fits and the
-    code. A fit whose errors do not come out as stored (beyond the cross-CPU tolerance) is
-    kept in the bridge with its difference but not used for the ratio; :class:`ErrorsDiffer`
-    if no fit does. With ``reference``, the reference fit is timed just before and just after
-    (``reference_seconds``): a machine's speed drifts over minutes (the reference fit took
-    1.96-2.92 s on one machine within an hour), so the ratio is read against the speed the
-    machine had at that moment (:meth:`Scale.factor`)."""
+    :data:`BRIDGE_METHODS`, with their stored records) again here and return the bridge
+    (:func:`bridge_line`): each fit's new seconds against the median stored seconds of its
+    method over the shard's old records (``stored_medians``: robust to one that ran
+    contended), the median of those ratios (``ratio``: now / stored) and the largest
+    contention of the re-fits. A fit whose errors do not come out as stored (beyond the
+    cross-CPU tolerance) is kept in the bridge with its difference but not used for the
+    ratio; :class:`ErrorsDiffer` if no fit does."""
     from shnn.pipeline.recompute import BITWISE, WITHIN, ErrorsDiffer, refit, verdict
-    from shnn.pipeline.store import code_version
 
-    measured, contention = [], 0.0
-    before = reference.time() if reference is not None else None
-    for spec, record in fits:
-        results, usage, difference = refit(spec, record)
-        contention = max(contention, usage.contention or 0.0)
-        errors = verdict(difference)
-        measured.append({"method": spec.method, "data_seed": spec.data_seed,
-                         "stored": stored_medians[spec.method], "now": results["fit_seconds"],
-                         "errors": errors if errors in (BITWISE, WITHIN)
-                         else f"differ by {difference:.1e}"})
-    used = [m for m in measured if m["errors"] in (BITWISE, WITHIN)]
-    if not used:
-        raise ErrorsDiffer(f"{sweep_id} {label}: the recomputed errors of every bridge fit differ "
-                           f"from the stored ones ({'; '.join(m['errors'] for m in measured)}): "
-                           "no bridge stored")
-    ratio = statistics.median(m["now"] / m["stored"] for m in used)
-    bridge = {"sweep": sweep_id, "value": label, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
-              "machine": machine.identity(), "fits": measured, "ratio": round(ratio, 5),
-              "contention": round(contention, 3), "code": code_version()}
-    if reference is not None:
-        bridge["reference_seconds"] = [round(before, 4), round(reference.time(), 4)]
-    return bridge
+    def measure() -> dict[str, Any]:
+        measured, contention = [], 0.0
+        for spec, record in fits:
+            results, usage, difference = refit(spec, record)
+            contention = max(contention, usage.contention or 0.0)
+            errors = verdict(difference)
+            measured.append({"method": spec.method, "data_seed": spec.data_seed,
+                             "stored": stored_medians[spec.method],
+                             "now": results["fit_seconds"],
+                             "errors": errors if errors in (BITWISE, WITHIN)
+                             else f"differ by {difference:.1e}"})
+        used = [m for m in measured if m["errors"] in (BITWISE, WITHIN)]
+        if not used:
+            raise ErrorsDiffer(f"{sweep_id} {label}: the recomputed errors of every bridge fit "
+                               f"differ from the stored ones "
+                               f"({'; '.join(m['errors'] for m in measured)}): no bridge stored")
+        ratio = statistics.median(m["now"] / m["stored"] for m in used)
+        return {"fits": measured, "ratio": round(ratio, 5), "contention": round(contention, 3)}
+
+    return bridge_line(sweep_id, label, measure, reference)
 
 
 @dataclass(frozen=True)
@@ -197,12 +210,17 @@ def on_scale(rows: list[dict[str, Any]], factors: Factors) -> list[dict[str, Any
              * factors[row["value"], row["repeat"], row["method"]][0]} for row in rows]
 
 
-def put_on_scale(config: dict[str, Any], sweep_id: str, rows: list[dict[str, Any]]
-                 ) -> str | None:
-    """Put the times of one sweep's CSV ``rows`` on the store's scale, in place, where every
-    fit of it can be (a preset with a committed store); how (:func:`scale_note`), or ``None``
-    where they stay as measured."""
-    found = store_scale(config["store_dir"]) if config.get("store_dir") else None
+def preset_scale(config: dict[str, Any]) -> Scale | None:
+    """The scale of the preset's store (:func:`store_scale`); ``None`` without a store."""
+    return store_scale(config["store_dir"]) if config.get("store_dir") else None
+
+
+def put_on_scale(config: dict[str, Any], sweep_id: str, rows: list[dict[str, Any]],
+                 on: Scale | None = None) -> str | None:
+    """Put the times of one sweep's CSV ``rows`` on the store's scale (or ``on``, that scale
+    read once by the caller), in place, where every fit of it can be (a preset with a
+    committed store); how (:func:`scale_note`), or ``None`` where they stay as measured."""
+    found = preset_scale(config) if on is None else on
     factors = None if found is None else sweep_factors(config, sweep_id, found)
     if factors is None:
         return None
@@ -210,14 +228,16 @@ def put_on_scale(config: dict[str, Any], sweep_id: str, rows: list[dict[str, Any
     return scale_note(factors, found)
 
 
-def baseline_factor(config: dict[str, Any], case: str) -> tuple[float, str] | None:
-    """What puts the stored time of Adam baseline ``case`` on the store's scale: its machine's
-    calibration, else its bridge (:mod:`shnn.pipeline.baseline_bridge`); ``None`` if nothing
-    measured can (or the preset has no store)."""
+def baseline_factor(config: dict[str, Any], case: str, on: Scale | None = None
+                    ) -> tuple[float, str] | None:
+    """What puts the stored time of Adam baseline ``case`` on the store's scale (or ``on``,
+    read once by the caller): its machine's calibration, else its bridge
+    (:mod:`shnn.pipeline.baseline_bridge`); ``None`` if nothing measured can (or the preset
+    has no store)."""
     from shnn.pipeline.baseline_bridge import SWEEP
     from shnn.pipeline.sweeps import baseline_spec, baseline_store
 
-    found = store_scale(config["store_dir"]) if config.get("store_dir") else None
+    found = preset_scale(config) if on is None else on
     if found is None:
         return None
     record = baseline_store(config, case, "").get(baseline_spec(config, case))
@@ -285,30 +305,54 @@ def bridge_targets(config: dict[str, Any], sweep_ids: Sequence[str] | None = Non
     return targets
 
 
-def run_bridges(config: dict[str, Any], targets: Sequence[Target], deadline: float) -> int:
-    """Measure and append the bridge of each target while ``deadline`` (a monotonic time)
-    allows its fits' stored seconds; a bridge measured contended is not stored. The number
-    stored."""
+@dataclass(frozen=True)
+class BridgeJob:
+    """One bridge to measure: its name in the output, a bound of its seconds, how to measure
+    it (given the reference fit, or ``None``) and its line of output once stored."""
+
+    name: str
+    seconds: float
+    measure: Callable[[Reference | None], dict[str, Any]]
+    text: Callable[[dict[str, Any]], str]
+
+
+def shard_jobs(targets: Sequence[Target]) -> list[BridgeJob]:
+    """The bridge job of each shard target (:func:`bridge_targets`)."""
     from shnn.pipeline.store import record_seconds
 
+    def job(target: Target) -> BridgeJob:
+        def text(bridge: dict[str, Any]) -> str:
+            pairs = ", ".join(f"{m['stored']:.2f} -> {m['now']:.2f} s" for m in bridge["fits"])
+            return f"now / stored {bridge['ratio']:.3f} ({pairs})"
+
+        return BridgeJob(f"{target.sweep} {target.label}",
+                         sum(record_seconds(r) for _, r in target.fits),  # as stored: a bound
+                         lambda reference: measure_bridge(target.sweep, target.label,
+                                                          target.fits, target.stored_medians,
+                                                          reference),
+                         text)
+
+    return [job(t) for t in targets]
+
+
+def store_bridges(config: dict[str, Any], jobs: Sequence[BridgeJob], deadline: float) -> int:
+    """Measure each bridge job (with the preset's reference fit timed beside it) and append
+    its bridge while ``deadline`` (a monotonic time) allows the job's seconds; a bridge
+    measured contended (above :data:`machine.ALONE`) is not stored. The number stored."""
     done = 0
     reference = Reference.of(config)
-    for target in targets:
-        needed = sum(record_seconds(r) for _, r in target.fits)  # as stored: a bound
-        if time.monotonic() + needed > deadline:
-            print(f"time is up: {done} bridge(s) measured, {len(targets) - done} left")
+    for i, job in enumerate(jobs):
+        if time.monotonic() + job.seconds > deadline:
+            print(f"time is up: {done} bridge(s) measured, {len(jobs) - i} left")
             break
-        bridge = measure_bridge(target.sweep, target.label, target.fits, target.stored_medians,
-                                reference)
-        if bridge["contention"] > machine.ALONE:
-            print(f"  {target.sweep} {target.label}: not stored, the bridge ran contended "
-                  f"({bridge['contention']:.2f})")
+        bridge = job.measure(reference)
+        if bridge.get("contention", 0.0) > machine.ALONE:
+            print(f"  {job.name}: not stored, the bridge ran contended "
+                  f"({bridge['contention']:.2f})", flush=True)
             continue
         append_bridge(config["store_dir"], bridge)
         done += 1
-        pairs = ", ".join(f"{m['stored']:.2f} -> {m['now']:.2f} s" for m in bridge["fits"])
-        print(f"  {target.sweep} {target.label}: now / stored {bridge['ratio']:.3f} ({pairs})",
-              flush=True)
+        print(f"  {job.name}: {job.text(bridge)}", flush=True)
     return done
 
 

@@ -117,13 +117,16 @@ def scaled_times(config: dict[str, Any], rows: dict[str, list[dict[str, Any]]],
     changed."""
     import copy
 
-    from shnn.pipeline.scale import baseline_factor, put_on_scale
+    from shnn.pipeline.scale import baseline_factor, preset_scale, put_on_scale
 
-    factors = {case: baseline_factor(config, case) for case in hnn}
+    on = preset_scale(config)  # the store's machine and bridge logs, read once
+    if on is None:
+        return {}
+    factors = {case: baseline_factor(config, case, on) for case in hnn}
     if any(f is None for f in factors.values()):
         return {}
     trial = copy.deepcopy(rows)
-    notes = {case: put_on_scale(config, case, trial[case]) for case in trial}
+    notes = {case: put_on_scale(config, case, trial[case], on) for case in trial}
     if any(note is None for note in notes.values()):
         return {}
     for case, (factor, how) in factors.items():  # type: ignore[misc]
